@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import { SETTINGS, type Setting } from './settings.js';
+
+/** The kit's typed configuration, read once from environment variables with embedded defaults. */
+export interface Config {
+  /** Absolute data directory; all embedded state lives under it. Default ./data. */
+  dataDir: string;
+  /** Prefix of every topic and group name. Default ''. */
+  namePrefix: string;
+  /** Log implementation. Default embedded. */
+  bus: 'embedded' | 'kafka';
+  /** Partitions of created topics. Default 4. */
+  partitions: number;
+  /** Consumer-group session timeout in ms. Default 30000. */
+  sessionTimeoutMs: number;
+  /** Embedded log retention by append age, hours. Default 168. */
+  logRetentionHours: number;
+  /** Embedded log retention by size, bytes per partition. Default 1 GiB. */
+  logRetentionBytes: number;
+  /** Largest accepted message value in bytes. Default 65536. */
+  maxMessageBytes: number;
+  /** Kafka bootstrap servers. Default ['localhost:9092']. */
+  kafkaBrokers: string[];
+  /** Kafka client id. Default lambda-iot-kit. */
+  kafkaClientId: string;
+  /** TLS to Kafka. Default false. */
+  kafkaSsl: boolean;
+  /** SASL mechanism; undefined = none. */
+  kafkaSaslMechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  kafkaSaslUsername?: string;
+  kafkaSaslPassword?: string;
+  /** Test hook: named crash point. */
+  testCrashAt?: string;
+}
+
+function describeIssue(setting: Setting, error: { issues: { message: string }[] }, raw: string): string {
+  const shown = setting.secret ? '***' : JSON.stringify(raw);
+  const why = error.issues.map((i) => i.message).join('; ');
+  return `invalid value ${shown}: ${why}`;
+}
+
+/**
+ * Reads the configuration from `env` (default `process.env`). Fails fast with a {@link ConfigError}
+ * naming the variable and what it accepts.
+ * @example const config = loadConfig(); // embedded defaults
+ * @example const config = loadConfig({ LAMBDA_IOT_BUS: 'kafka', LAMBDA_IOT_KAFKA_BROKERS: 'localhost:9092' });
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const values: Record<string, unknown> = {};
+  for (const setting of SETTINGS as readonly Setting[]) {
+    const given = env[setting.env];
+    const raw = given === undefined || given === '' ? setting.default : given;
+    if (raw === undefined) {
+      values[setting.key] = undefined;
+      continue;
+    }
+    const parsed = setting.schema.safeParse(raw);
+    if (!parsed.success) throw new ConfigError(setting.env, describeIssue(setting, parsed.error, raw));
+    values[setting.key] = parsed.data;
+  }
+  const config = values as unknown as Config;
+  config.dataDir = path.resolve(config.dataDir);
+  if (config.kafkaSaslMechanism && !(config.kafkaSaslUsername && config.kafkaSaslPassword)) {
+    throw new ConfigError(
+      'LAMBDA_IOT_KAFKA_SASL_USERNAME',
+      'LAMBDA_IOT_KAFKA_SASL_MECHANISM is set, so LAMBDA_IOT_KAFKA_SASL_USERNAME and LAMBDA_IOT_KAFKA_SASL_PASSWORD are required',
+    );
+  }
+  return config;
+}
+
+/** The configuration as printable pairs, secrets masked. */
+export function describeConfig(config: Config): { env: string; value: string }[] {
+  return (SETTINGS as readonly Setting[]).map((s) => {
+    const value = (config as unknown as Record<string, unknown>)[s.key];
+    if (value === undefined) return { env: s.env, value: '(unset)' };
+    if (s.secret) return { env: s.env, value: '***' };
+    return { env: s.env, value: Array.isArray(value) ? value.join(',') : String(value) };
+  });
+}
+
+/** Text listing every variable, its default and meaning (for `--help` and the README). */
+export function formatSettingsHelp(): string {
+  const rows = (SETTINGS as readonly Setting[]).map((s) => {
+    const def = s.default === undefined ? '' : ` (default ${s.default === '' ? '""' : s.default})`;
+    return `  ${s.env}${def}\n      ${s.description}`;
+  });
+  return `Environment variables:\n${rows.join('\n')}`;
+}

@@ -1,0 +1,27 @@
+import type { Config } from './config.js';
+
+/** Logical topic names of the pipeline (SEED-FACTS). */
+export const TOPICS = {
+  telemetry: 'iot-telemetry',
+  events: 'iot-events',
+  anomalies: 'iot-anomalies',
+  deadLetter: 'iot-dlq',
+} as const;
+
+/** Logical consumer-group names of the pipeline. */
+export const GROUPS = {
+  speedLayer: 'lambda_streaming_anomalies',
+  landing: 'lambda_batch_ingestion',
+} as const;
+
+export type TopicRole = keyof typeof TOPICS;
+
+/** The physical name of a topic or group: the configured prefix plus the logical name. */
+export function qualifiedName(config: Pick<Config, 'namePrefix'>, name: string): string {
+  return `${config.namePrefix}${name}`;
+}
+
+/** Physical topic name for a role, e.g. `topicName(config, 'telemetry')` → "iot-telemetry". */
+export function topicName(config: Pick<Config, 'namePrefix'>, role: TopicRole): string {
+  return qualifiedName(config, TOPICS[role]);
+}

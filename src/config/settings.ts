@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the kit reads, with its default and meaning. `--help` and the README are
+ * generated from this table, so a variable that is not here does not exist.
+ */
+export interface Setting {
+  /** Environment variable name. */
+  env: string;
+  /** Key in the typed config object. */
+  key: string;
+  /** Parser of the raw string (zod); its error message names the accepted values. */
+  schema: z.ZodType;
+  /** Default as it would be written in the environment; undefined = unset. */
+  default?: string;
+  /** One line for `--help` and the README. */
+  description: string;
+  /** Never printed (config dumps show "***"). */
+  secret?: boolean;
+}
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = z.coerce.number().int().positive();
+const brokerList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1, 'expected host:port,…'));
+const namePrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only (it becomes part of topic names)');
+
+export const SETTINGS = [
+  {
+    env: 'LAMBDA_IOT_DATA_DIR',
+    key: 'dataDir',
+    schema: z.string().min(1),
+    default: './data',
+    description: 'Directory for all embedded state (log, ground truth, lake, catalog, outputs).',
+  },
+  {
+    env: 'LAMBDA_IOT_NAME_PREFIX',
+    key: 'namePrefix',
+    schema: namePrefix,
+    default: '',
+    description: 'Prefix for every topic and consumer-group name (tests use a random one to share a broker).',
+  },
+  {
+    env: 'LAMBDA_IOT_BUS',
+    key: 'bus',
+    schema: z.enum(['embedded', 'kafka']),
+    default: 'embedded',
+    description: 'Log implementation: embedded (SQLite file under the data directory) or kafka.',
+  },
+  {
+    env: 'LAMBDA_IOT_PARTITIONS',
+    key: 'partitions',
+    schema: positiveInt.max(1024),
+    default: '4',
+    description: 'Partitions of topics the kit creates (the librdkafka mock and Kafka auto-create use 4).',
+  },
+  {
+    env: 'LAMBDA_IOT_SESSION_TIMEOUT_MS',
+    key: 'sessionTimeoutMs',
+    schema: positiveInt.min(1000),
+    default: '30000',
+    description:
+      'Consumer-group session timeout: how long a silent member keeps its group before another may take over.',
+  },
+  {
+    env: 'LAMBDA_IOT_LOG_RETENTION_HOURS',
+    key: 'logRetentionHours',
+    schema: z.coerce.number().positive(),
+    default: '168',
+    description:
+      'Embedded log: delete messages appended more than this many hours ago (append time, not event time).',
+  },
+  {
+    env: 'LAMBDA_IOT_LOG_RETENTION_BYTES',
+    key: 'logRetentionBytes',
+    schema: positiveInt,
+    default: String(1024 ** 3),
+    description: 'Embedded log: per-partition size limit in bytes; the oldest messages go first.',
+  },
+  {
+    env: 'LAMBDA_IOT_MAX_MESSAGE_BYTES',
+    key: 'maxMessageBytes',
+    schema: positiveInt,
+    default: '65536',
+    description: 'Largest message value consumers accept; bigger ones go to the dead-letter topic.',
+  },
+  {
+    env: 'LAMBDA_IOT_KAFKA_BROKERS',
+    key: 'kafkaBrokers',
+    schema: brokerList,
+    default: 'localhost:9092',
+    description: 'Kafka bootstrap servers, host:port,… (LAMBDA_IOT_BUS=kafka).',
+  },
+  {
+    env: 'LAMBDA_IOT_KAFKA_CLIENT_ID',
+    key: 'kafkaClientId',
+    schema: z.string().min(1),
+    default: 'lambda-iot-kit',
+    description: 'Kafka client id reported to the brokers.',
+  },
+  {
+    env: 'LAMBDA_IOT_KAFKA_SSL',
+    key: 'kafkaSsl',
+    schema: bool,
+    default: 'false',
+    description: 'Connect to Kafka over TLS (true|false).',
+  },
+  {
+    env: 'LAMBDA_IOT_KAFKA_SASL_MECHANISM',
+    key: 'kafkaSaslMechanism',
+    schema: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    description: 'Kafka SASL mechanism (plain|scram-sha-256|scram-sha-512); unset = no SASL.',
+  },
+  {
+    env: 'LAMBDA_IOT_KAFKA_SASL_USERNAME',
+    key: 'kafkaSaslUsername',
+    schema: z.string().optional(),
+    description: 'Kafka SASL user name.',
+  },
+  {
+    env: 'LAMBDA_IOT_KAFKA_SASL_PASSWORD',
+    key: 'kafkaSaslPassword',
+    schema: z.string().optional(),
+    description: 'Kafka SASL password (never printed).',
+    secret: true,
+  },
+  {
+    env: 'LAMBDA_IOT_TEST_CRASH_AT',
+    key: 'testCrashAt',
+    schema: z.string().optional(),
+    description:
+      'Test hook: the process SIGKILLs itself when it reaches this named point (crash tests only).',
+  },
+] as const satisfies readonly Setting[];
+
+export type SettingKey = (typeof SETTINGS)[number]['key'];

@@ -1,0 +1,60 @@
+/**
+ * Typed errors of the kit. One base class carries `retriable` (false unless a subclass knows better),
+ * the `cause`, and context fields; messages read "<subsystem> <what>: <value>".
+ */
+export class KitError extends Error {
+  /** Whether retrying the same call may succeed. Default false: unknown failures are not retried. */
+  readonly retriable: boolean;
+  readonly context: Record<string, unknown>;
+
+  constructor(
+    message: string,
+    options: { cause?: unknown; retriable?: boolean; context?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retriable = options.retriable ?? false;
+    this.context = options.context ?? {};
+  }
+}
+
+/** A configuration variable has a value the kit cannot use. `setting` names the variable to change. */
+export class ConfigError extends KitError {
+  readonly setting: string;
+  constructor(setting: string, message: string, options: { cause?: unknown } = {}) {
+    super(`config ${setting}: ${message}`, { ...options, context: { setting } });
+    this.setting = setting;
+  }
+}
+
+/** A caller passed an argument the kit rejects (bad option, bad name, bad range). */
+export class InvalidArgumentError extends KitError {}
+
+/** The log (embedded or Kafka) failed or refused an operation. */
+export class LogError extends KitError {}
+
+/** A topic or partition that does not exist was addressed. */
+export class UnknownTopicError extends LogError {
+  constructor(topic: string) {
+    super(`log topic not found: ${topic}`, { context: { topic } });
+  }
+}
+
+/** Another live member already holds the consumer group (the embedded log allows one member per group). */
+export class GroupBusyError extends LogError {
+  constructor(group: string, holder: string) {
+    super(
+      `log group busy: ${group} is held by ${holder}; stop that consumer, wait for its session to expire, or use another group`,
+      { retriable: true, context: { group, holder } },
+    );
+  }
+}
+
+/** An error meant for the command line: printed without a stack, exits with `exitCode`. */
+export class CliError extends KitError {
+  readonly exitCode: number;
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.exitCode = options.exitCode ?? 1;
+  }
+}

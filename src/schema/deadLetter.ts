@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { Log, LogRecord } from '../bus/port.js';
+import { UtcTimestamp } from './telemetry.js';
+
+/** A message a consumer could not accept, as written to the dead-letter topic (iot-dlq). */
+export const DeadLetter = z
+  .object({
+    /** The original payload: UTF-8 text when it decodes cleanly, otherwise base64. */
+    payload: z.string(),
+    payload_encoding: z.enum(['utf8', 'base64']),
+    source: z
+      .object({
+        topic: z.string().min(1),
+        partition: z.number().int().nonnegative(),
+        offset: z.number().int().nonnegative(),
+        key: z.string().nullable(),
+      })
+      .strict(),
+    /** The consumer (group or command) that rejected it. */
+    consumer: z.string().min(1),
+    /** Why it was rejected, e.g. "temperature: Too big: expected number to be <=150". */
+    reason: z.string().min(1),
+    /** When it was dead-lettered (operational wall-clock time). */
+    dead_lettered_at: UtcTimestamp,
+  })
+  .strict();
+export type DeadLetter = z.infer<typeof DeadLetter>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Builds the dead-letter record for a rejected message. */
+export function toDeadLetter(
+  record: LogRecord,
+  consumer: string,
+  reason: string,
+  now = Date.now(),
+): DeadLetter {
+  let payload: string;
+  let payload_encoding: 'utf8' | 'base64';
+  try {
+    payload = utf8.decode(record.value);
+    payload_encoding = 'utf8';
+  } catch {
+    payload = Buffer.from(record.value).toString('base64');
+    payload_encoding = 'base64';
+  }
+  return {
+    payload,
+    payload_encoding,
+    source: { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key },
+    consumer,
+    reason,
+    dead_lettered_at: new Date(now).toISOString(),
+  };
+}
+
+/**
+ * Writes rejected messages to the dead-letter topic (keyed like the source) and resolves once the log
+ * acknowledged them, so a consumer may commit past them afterwards.
+ * @example await writeDeadLetters(log, topicName(config, 'deadLetter'), [{ record, reason }], 'lambda_streaming_anomalies');
+ */
+export async function writeDeadLetters(
+  log: Log,
+  deadLetterTopic: string,
+  rejected: { record: LogRecord; reason: string }[],
+  consumer: string,
+  now = Date.now(),
+): Promise<DeadLetter[]> {
+  if (rejected.length === 0) return [];
+  const letters = rejected.map(({ record, reason }) => toDeadLetter(record, consumer, reason, now));
+  await log.produce(
+    deadLetterTopic,
+    letters.map((letter, i) => ({
+      key: rejected[i]!.record.key,
+      value: JSON.stringify(letter),
+      timestamp: rejected[i]!.record.timestamp,
+    })),
+  );
+  return letters;
+}

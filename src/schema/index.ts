@@ -1,0 +1,21 @@
+export { Anomaly, anomalyIdentity } from './anomaly.js';
+export { DeadLetter, toDeadLetter, writeDeadLetters } from './deadLetter.js';
+export {
+  COMPONENTS,
+  EVENT_TYPES,
+  FailureEvent,
+  InspectionEvent,
+  MachineEvent,
+  MaintenanceEvent,
+  PARTS,
+  ROOT_CAUSES,
+} from './events.js';
+export { EventSeverity, SEVERITIES, Severity } from './severity.js';
+export { DeviceId, METRICS, type Metric, TELEMETRY_RANGES, Telemetry, UtcTimestamp } from './telemetry.js';
+export {
+  describeIssues,
+  isRealInstant,
+  type ValidateOptions,
+  type Validation,
+  validateMessage,
+} from './validate.js';
