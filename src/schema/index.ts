@@ -1,4 +1,5 @@
 export { Anomaly, anomalyIdentity } from './anomaly.js';
+export { contractForTopic, TOPIC_CONTRACTS } from './contracts.js';
 export { DeadLetter, toDeadLetter, writeDeadLetters } from './deadLetter.js';
 export {
   COMPONENTS,

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/** The embedded log's SQLite schema (the log's own statements live beside its code). */
+const SCHEMA = `
+create table if not exists topics (
+  name        text primary key,
+  partitions  integer not null,
+  created_at  integer not null
+);
+create table if not exists partitions (
+  topic         text not null,
+  partition     integer not null,
+  start_offset  integer not null default 0,
+  end_offset    integer not null default 0,
+  size_bytes    integer not null default 0,
+  primary key (topic, partition)
+);
+create table if not exists messages (
+  topic        text not null,
+  partition    integer not null,
+  offset       integer not null,
+  key          text,
+  value        blob not null,
+  event_time   integer not null,
+  append_time  integer not null,
+  primary key (topic, partition, offset)
+) without rowid;
+create table if not exists group_offsets (
+  group_id      text not null,
+  topic         text not null,
+  partition     integer not null,
+  next_offset   integer not null,
+  committed_at  integer not null,
+  primary key (group_id, topic, partition)
+);
+create table if not exists group_members (
+  group_id      text primary key,
+  member_id     text not null,
+  holder        text not null,
+  host          text not null,
+  pid           integer not null,
+  heartbeat_at  integer not null
+);
+`;
+
+/**
+ * Opens (creating if needed) the embedded log database: WAL journal so readers and one writer at a time
+ * work across processes, FULL sync so an acknowledged produce or commit survives a crash, and a busy
+ * timeout so concurrent processes wait for each other instead of failing.
+ */
+export function openLogDatabase(file: string): Database.Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 10_000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(SCHEMA);
+  return db;
+}

@@ -1,0 +1,176 @@
+import { type Command, Option } from 'commander';
+import { describeLogTarget } from '../../bus/openLog.js';
+import { CliError } from '../../errors.js';
+import {
+  DAY_MS,
+  DEFAULT_CADENCE_MS,
+  DEFAULT_FROM_MS,
+  formatUtc,
+  PROFILES,
+  type Profile,
+  parseUtcOption,
+  type SimulationOptions,
+} from '../../ingest/index.js';
+import { simulateLive } from '../../pipeline/simulateLive.js';
+import { simulateToLog } from '../../pipeline/simulateToLog.js';
+import { withLog } from '../context.js';
+import { durationMs, positiveInt, positiveNumber } from '../options.js';
+import { createProgress, formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
+
+interface SimulateCliOptions {
+  devices: number;
+  days?: number;
+  from?: string;
+  to?: string;
+  seed: number;
+  cadence: number;
+  profile: Profile;
+  live?: boolean;
+  rate: number;
+  duration?: number;
+  again?: boolean;
+  json?: boolean;
+}
+
+/** Turns the history options into simulation options (no wall clock involved). */
+export function resolveHistory(
+  options: Pick<SimulateCliOptions, 'devices' | 'days' | 'from' | 'to' | 'seed' | 'cadence' | 'profile'>,
+): SimulationOptions {
+  if (options.days !== undefined && options.to !== undefined) {
+    throw new CliError('simulate: give either --days or --to, not both', { exitCode: 2 });
+  }
+  const fromMs = options.from === undefined ? DEFAULT_FROM_MS : parseUtcOption(options.from, '--from');
+  const toMs =
+    options.to === undefined ? fromMs + (options.days ?? 7) * DAY_MS : parseUtcOption(options.to, '--to');
+  if (toMs <= fromMs)
+    throw new CliError(`simulate: --to (${formatUtc(toMs)}) must be after --from (${formatUtc(fromMs)})`, {
+      exitCode: 2,
+    });
+  return {
+    devices: options.devices,
+    seed: options.seed,
+    fromMs,
+    toMs,
+    cadenceMs: options.cadence,
+    profile: options.profile,
+  };
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description(
+      'Simulate a plant of degrading devices and produce its telemetry and machine events to the log.\n' +
+        'History mode (default) generates event time as fast as possible, deterministic for a seed; it is\n' +
+        'idempotent: the same simulation into the same log is skipped, a crashed one resumes.\n' +
+        'Live mode paces readings by the wall clock. Ground truth goes to $LAMBDA_IOT_DATA_DIR/ground-truth/.',
+    )
+    .option('--devices <n>', 'number of devices (device_1..device_N)', positiveInt, 10)
+    .option('--days <d>', 'history length in days (default 7)', positiveNumber)
+    .option('--from <time>', 'history start, YYYY-MM-DD or ISO 8601 with Z (default 2025-04-01T00:00:00Z)')
+    .option('--to <time>', 'history end (exclusive), instead of --days')
+    .option('--seed <n>', 'random seed; the same seed and options give identical messages', positiveInt, 42)
+    .option(
+      '--cadence <duration>',
+      'seconds between readings of one device in history mode (e.g. 60s, 5m)',
+      durationMs,
+      DEFAULT_CADENCE_MS,
+    )
+    .addOption(
+      new Option(
+        '--profile <profile>',
+        'degrading (hidden health model) or reference (the reference generator)',
+      )
+        .choices(PROFILES)
+        .default('degrading'),
+    )
+    .option('--live', 'stream in real time instead of generating history')
+    .option('--rate <r>', 'live mode: readings per second for the whole plant', positiveNumber, 10)
+    .option('--duration <duration>', 'live mode: stop after this long (default: until Ctrl-C)', durationMs)
+    .option('--again', 'history mode: produce even if this simulation already went into this log')
+    .option('--json', 'print the summary as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ lambda-iot simulate --devices 5 --days 1 --seed 7\n' +
+        '  $ lambda-iot simulate --from 2025-04-01 --to 2025-05-01 --devices 50\n' +
+        '  $ lambda-iot simulate --profile reference --days 1\n' +
+        '  $ lambda-iot simulate --live --rate 5 --duration 2m',
+    )
+    .action(async (options: SimulateCliOptions) => {
+      await withLog(async (log, config) => {
+        const stop = stopSignal();
+        try {
+          if (options.live) {
+            const result = await simulateLive({
+              log,
+              config,
+              devices: options.devices,
+              seed: options.seed,
+              ratePerSecond: options.rate,
+              profile: options.profile,
+              durationMs: options.duration,
+              signal: stop.signal,
+              onBatch: (totals, until) => {
+                if (!options.json && process.stderr.isTTY) {
+                  process.stderr.write(
+                    `\rlive ${formatUtc(until)}: ${formatCount(totals.telemetry)} readings, ${formatCount(totals.events)} events`,
+                  );
+                }
+              },
+            });
+            if (options.json)
+              return printJson({
+                mode: 'live',
+                ...result,
+                fromMs: undefined,
+                toMs: undefined,
+                from: formatUtc(result.fromMs),
+                to: formatUtc(result.toMs),
+              });
+            return writeOut(
+              `\nStreamed ${formatCount(result.telemetry)} readings and ${formatCount(result.events)} events from ${options.devices} devices ` +
+                `(${formatUtc(result.fromMs)} → ${formatUtc(result.toMs)}); ground truth in ${result.groundTruthDir}\n`,
+            );
+          }
+          const simulation = resolveHistory(options);
+          const progress = createProgress('simulate', !options.json && process.stderr.isTTY === true);
+          const result = await simulateToLog({
+            log,
+            config,
+            simulation,
+            logTarget: describeLogTarget(config),
+            again: options.again,
+            signal: stop.signal,
+            onProgress: (fraction, produced) =>
+              progress.update(
+                fraction,
+                `${formatCount(produced.telemetry)} readings, ${formatCount(produced.events)} events`,
+              ),
+          });
+          progress.stop();
+          const m = result.manifest;
+          if (options.json)
+            return printJson({
+              mode: 'history',
+              action: result.action,
+              ...m,
+              groundTruthDir: result.groundTruthDir,
+            });
+          const span = `${formatUtc(simulation.fromMs)} → ${formatUtc(simulation.toMs)}`;
+          if (result.action === 'skipped') {
+            say(
+              `This simulation is already in the log (run ${m.runId}); nothing produced. Use --again to produce a second copy.`,
+            );
+          }
+          return writeOut(
+            `${result.action === 'skipped' ? 'Already produced' : result.action === 'interrupted' ? 'Interrupted after' : 'Produced'} ` +
+              `${formatCount(m.produced.telemetry)} readings and ${formatCount(m.produced.events)} events ` +
+              `(${simulation.devices} devices, ${span}, seed ${simulation.seed}, ${simulation.profile}); ` +
+              `${m.failures} failures. Ground truth: ${result.groundTruthDir}\n`,
+          );
+        } finally {
+          stop.dispose();
+        }
+      });
+    });
+}

@@ -1,0 +1,34 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander parser for a positive integer option. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+/** Commander parser for a non-negative integer option. */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+/** Commander parser for a positive number option. */
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+/** Parses a duration like "90s", "10m", "2h", "3d" or plain seconds into ms. */
+export function durationMs(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a duration like 90s, 10m, 2h or 3d');
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    (m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  const ms = Number(m[1]) * unit;
+  if (ms <= 0) throw new InvalidArgumentError('expected a positive duration');
+  return ms;
+}

@@ -1,0 +1,58 @@
+import { InvalidArgumentError } from '../errors.js';
+import { isRealInstant } from '../schema/validate.js';
+
+export const SECOND_MS = 1_000;
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/**
+ * Formats epoch ms as ISO 8601 UTC with a Z: whole seconds without a fraction, otherwise with milliseconds.
+ * @example formatUtc(Date.UTC(2025, 3, 1)); // "2025-04-01T00:00:00Z"
+ * @example formatUtc(Date.UTC(2025, 3, 1) + 250); // "2025-04-01T00:00:00.250Z"
+ */
+export function formatUtc(ms: number): string {
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
+    throw new InvalidArgumentError(`time not a representable instant: ${ms}`, { context: { ms } });
+  }
+  const iso = new Date(ms).toISOString();
+  return ms % 1000 === 0 ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
+
+/**
+ * Parses a command-line time: a UTC date ("2025-04-01", meaning its midnight UTC) or an ISO 8601 timestamp
+ * ending in Z. Anything else (local times, offsets, impossible dates) is an InvalidArgumentError naming the option.
+ * @example parseUtcOption('2025-04-01', '--from'); // Date.UTC(2025, 3, 1)
+ * @example parseUtcOption('2025-04-01T06:30:00Z', '--to');
+ */
+export function parseUtcOption(text: string, optionName: string): number {
+  const trimmed = text.trim();
+  const date = DATE_ONLY.exec(trimmed);
+  if (date) {
+    const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    const ms = Date.UTC(year, month - 1, day);
+    const check = new Date(ms);
+    if (check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day) {
+      return ms;
+    }
+  } else if (UTC_TIMESTAMP.test(trimmed) && isRealInstant(trimmed)) {
+    const ms = Date.parse(trimmed);
+    if (Number.isFinite(ms)) return ms;
+  }
+  throw new InvalidArgumentError(
+    `option ${optionName}: expected a UTC date (2025-04-01) or an ISO timestamp ending in Z ` +
+      `(2025-04-01T06:00:00Z), got "${text}"`,
+    { context: { option: optionName, value: text } },
+  );
+}
+
+/**
+ * Hour of the UTC day as a fraction in [0, 24), computed from epoch ms without any Date method.
+ * @example computeUtcHourOfDay(Date.UTC(2025, 3, 1, 13, 30)); // 13.5
+ */
+export function computeUtcHourOfDay(ms: number): number {
+  return (((ms % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
+}

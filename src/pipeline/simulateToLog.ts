@@ -1,0 +1,130 @@
+import type { Log, ProduceRecord } from '../bus/port.js';
+import type { Config } from '../config/config.js';
+import { topicName } from '../config/names.js';
+import {
+  PlantSimulator,
+  type SimulatedMessage,
+  type SimulationOptions,
+  writeGroundTruth,
+} from '../ingest/index.js';
+import { crashPoint } from '../testing/crash.js';
+import {
+  groundTruthDir,
+  readManifest,
+  type SimulationManifest,
+  simulationId,
+  simulationRunId,
+  writeManifest,
+} from './simulationRun.js';
+
+export interface SimulateToLogOptions {
+  log: Log;
+  config: Config;
+  simulation: SimulationOptions;
+  /** Where the log lives (from describeLogTarget); part of the run's identity. */
+  logTarget: string;
+  /** Produce again even if this simulation already went into this log. Default false. */
+  again?: boolean;
+  /** Messages per produce call. Default 2000. */
+  batchSize?: number;
+  /** Called after every acknowledged batch with the fraction of simulated time done. */
+  onProgress?: (fraction: number, produced: SimulationManifest['produced']) => void;
+  /** Sees every generated message (also those skipped on resume), e.g. to collect statistics. */
+  onMessage?: (message: SimulatedMessage) => void;
+  /** Stops after the current batch. */
+  signal?: AbortSignal;
+}
+
+export interface SimulateToLogResult {
+  manifest: SimulationManifest;
+  /** produced: all new; resumed: a partial run was completed; skipped: already complete in this log. */
+  action: 'produced' | 'resumed' | 'skipped' | 'interrupted';
+  groundTruthDir: string;
+}
+
+/**
+ * Produces a simulated history into the log, idempotently: the run's manifest (data dir/simulations/)
+ * is checkpointed after every acknowledged batch, a second run of the same simulation into the same log
+ * is skipped, and a run that crashed resumes after its last checkpoint (at most one batch repeats).
+ * Ground truth goes to data dir/ground-truth/<simulation id>/.
+ * @example await simulateToLog({ log, config, simulation, logTarget: describeLogTarget(config) });
+ */
+export async function simulateToLog(options: SimulateToLogOptions): Promise<SimulateToLogResult> {
+  const { log, config, simulation } = options;
+  const runId =
+    simulationRunId(simulation, options.logTarget) + (options.again ? `-again-${Date.now()}` : '');
+  const truthDir = groundTruthDir(config, simulation);
+  const previous = readManifest(config, runId);
+  if (previous?.status === 'complete')
+    return { manifest: previous, action: 'skipped', groundTruthDir: truthDir };
+
+  const now = () => new Date().toISOString();
+  const manifest: SimulationManifest = previous ?? {
+    simulationId: simulationId(simulation),
+    runId,
+    options: simulation,
+    logTarget: options.logTarget,
+    status: 'partial',
+    produced: { telemetry: 0, events: 0 },
+    failures: 0,
+    startedAt: now(),
+    updatedAt: now(),
+  };
+  const skip = manifest.produced.telemetry + manifest.produced.events;
+  const topics = { telemetry: topicName(config, 'telemetry'), events: topicName(config, 'events') };
+  await log.ensureTopic(topics.telemetry);
+  await log.ensureTopic(topics.events);
+
+  const simulator = new PlantSimulator(simulation);
+  const batchSize = options.batchSize ?? 2000;
+  const pending: Record<'telemetry' | 'events', ProduceRecord[]> = { telemetry: [], events: [] };
+  let seen = 0;
+  let lastTime = simulation.fromMs;
+  const span = Math.max(1, simulation.toMs - simulation.fromMs);
+
+  const flush = async () => {
+    for (const kind of ['telemetry', 'events'] as const) {
+      if (pending[kind].length > 0) await log.produce(topics[kind], pending[kind]);
+      manifest.produced[kind] += pending[kind].length;
+      pending[kind] = [];
+    }
+    crashPoint('simulate:after-produce');
+    manifest.updatedAt = now();
+    writeManifest(config, manifest);
+    options.onProgress?.((lastTime - simulation.fromMs) / span, { ...manifest.produced });
+  };
+
+  let interrupted = false;
+  for (const message of simulator.advance(simulation.toMs)) {
+    options.onMessage?.(message);
+    lastTime = message.timestamp;
+    seen += 1;
+    if (seen <= skip) continue;
+    pending[message.topic].push({
+      key: message.key,
+      value: JSON.stringify(message.value),
+      timestamp: message.timestamp,
+    });
+    if (pending.telemetry.length + pending.events.length >= batchSize) {
+      await flush();
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+    }
+  }
+  if (!interrupted) {
+    lastTime = simulation.toMs;
+    await flush();
+    manifest.status = 'complete';
+  }
+  manifest.failures = simulator.truth.failures.length;
+  manifest.updatedAt = now();
+  writeGroundTruth(truthDir, simulator.truth);
+  writeManifest(config, manifest);
+  return {
+    manifest,
+    action: interrupted ? 'interrupted' : skip > 0 ? 'resumed' : 'produced',
+    groundTruthDir: truthDir,
+  };
+}
