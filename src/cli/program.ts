@@ -10,8 +10,9 @@ import { registerTopics } from './commands/topics.js';
 export function buildProgram(): Command {
   const program = new Command('lambda-iot')
     .description(
-      'Run and explore a Lambda-architecture pipeline for industrial IoT monitoring:\n' +
-        'simulate a plant → log (embedded SQLite or Kafka) → speed layer → lake → Gold tables → serving.',
+      'Run and explore a Lambda-architecture pipeline for industrial IoT monitoring: simulate a plant → log ' +
+        '(embedded SQLite or Kafka) → speed layer → lake → Gold tables → serving. Every command reads its ' +
+        'settings from the environment variables listed below.',
     )
     .option('--debug', 'print stack traces of unexpected errors')
     .showHelpAfterError('(add --help for usage)')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlantSimulator } from '../../src/ingest/index.js';
-import type { MachineEvent, Telemetry } from '../../src/schema/index.js';
+import type { FailureEvent, InspectionEvent, MachineEvent, Telemetry } from '../../src/schema/index.js';
 import { collectHistory, FROM_MS, makeOptions, serializeMessages } from './simulationFixtures.js';
 
 const HOURS = 12;
@@ -54,7 +54,7 @@ describe("'reference' profile (the reference generator's statistics)", () => {
     expect(computeShare(events, (e) => e.event_type === 'failure')).toBeCloseTo(0.1, 1);
     expect(computeShare(events, (e) => e.event_type === 'maintenance')).toBeCloseTo(0.3, 1);
     expect(computeShare(events, (e) => e.event_type === 'inspection')).toBeCloseTo(0.6, 1);
-    const inspections = events.filter((e) => e.event_type === 'inspection');
+    const inspections = events.filter((e): e is InspectionEvent => e.event_type === 'inspection');
     expect(computeShare(inspections, (e) => e.status === 'failed')).toBeGreaterThan(0.29);
     expect(computeShare(inspections, (e) => e.status === 'failed')).toBeLessThan(0.38);
     for (const severity of ['low', 'medium', 'high']) {
@@ -76,7 +76,7 @@ describe("'reference' profile (the reference generator's statistics)", () => {
     for (const _ of plant.advance(options.toMs)) {
       // drain
     }
-    const failures = events.filter((e) => e.event_type === 'failure');
+    const failures = events.filter((e): e is FailureEvent => e.event_type === 'failure');
     expect(plant.truth.failures.map((f) => [f.device_id, f.timestamp, f.component, f.root_cause])).toEqual(
       failures.map((f) => [f.device_id, f.event_timestamp, f.component, f.root_cause]),
     );

@@ -38,9 +38,10 @@ export function formatSummary(s: PipelineSummary): string {
 export function registerRun(program: Command): void {
   program
     .command('run')
+    .summary('run the whole pipeline and print a summary (what `npm start` runs)')
     .description(
-      'Run the whole pipeline on the configured stack (embedded defaults: no services needed) and print a summary.\n' +
-        'Repeatable: an existing data directory is reused, and a simulation already in the log is not produced again.\n' +
+      'Run the whole pipeline on the configured stack (embedded defaults: no services needed) and print a summary.\n\n' +
+        'Repeatable: an existing data directory is reused, and a simulation already in the log is not produced again. ' +
         'This is what `npm start` runs.',
     )
     .option('--devices <n>', 'devices in the plant', positiveInt, 10)

@@ -59,11 +59,13 @@ export function resolveHistory(
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
+    .summary('simulate a plant and produce its telemetry and machine events to the log')
     .description(
-      'Simulate a plant of degrading devices and produce its telemetry and machine events to the log.\n' +
-        'History mode (default) generates event time as fast as possible, deterministic for a seed; it is\n' +
-        'idempotent: the same simulation into the same log is skipped, a crashed one resumes.\n' +
-        'Live mode paces readings by the wall clock. Ground truth goes to $LAMBDA_IOT_DATA_DIR/ground-truth/.',
+      'Simulate a plant of degrading devices and produce its telemetry and machine events to the log.\n\n' +
+        'History mode (default) generates event time as fast as possible and is deterministic for a seed. ' +
+        'It is idempotent: the same simulation into the same log is skipped, and a crashed run resumes where it stopped. ' +
+        'Live mode paces readings by the wall clock. Ground truth (hidden health, failures, maintenance) goes to ' +
+        '$LAMBDA_IOT_DATA_DIR/ground-truth/.',
     )
     .option('--devices <n>', 'number of devices (device_1..device_N)', positiveInt, 10)
     .option('--days <d>', 'history length in days (default 7)', positiveNumber)

@@ -111,9 +111,11 @@ export function registerTail(program: Command): void {
       '<topic>',
       'topic to read, e.g. iot-telemetry (the configured name prefix is added when needed)',
     )
+    .summary('print the messages of a topic, validated against its contract')
     .description(
-      'Print messages of a topic, validated against its contract: NDJSON {topic, partition, offset, key, value},\n' +
-        'or {…, error} for a message that is not valid. Without --follow it stops at the end offsets seen at start.',
+      'Print the messages of a topic, validated against its contract. With --json: NDJSON, one ' +
+        '{topic, partition, offset, key, value} per line in (partition, offset) order, or {topic, partition, offset, key, error} ' +
+        'for a message that is not valid. Without --follow it stops at the end offsets seen at start.',
     )
     .option(
       '--group <group>',

@@ -6,7 +6,10 @@ import { formatCount, printJson, writeOut } from '../output.js';
 export function registerTopics(program: Command): void {
   program
     .command('topics')
-    .description('List topics with per-partition end offsets and the lag of each consumer group.')
+    .summary('list topics, end offsets and consumer-group lag')
+    .description(
+      'List topics with their per-partition end offsets and the lag of each consumer group that committed on them.',
+    )
     .option(
       '--json',
       'print a JSON array of {topic, partitions: [{partition, endOffset}], groups: [{group, lag}]}',
