@@ -3,6 +3,7 @@ import { formatSettingsHelp } from '../config/config.js';
 import { CliError, ConfigError, KitError } from '../errors.js';
 import { registerRun } from './commands/run.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerStream } from './commands/stream.js';
 import { registerTail } from './commands/tail.js';
 import { registerTopics } from './commands/topics.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerSimulate(program);
+  registerStream(program);
   registerTopics(program);
   registerTail(program);
   for (const command of program.commands) command.exitOverride();

@@ -2,10 +2,14 @@ import { describeTopics, type TopicSummary } from '../bus/lag.js';
 import { describeLogTarget } from '../bus/openLog.js';
 import type { Log } from '../bus/port.js';
 import type { Config } from '../config/config.js';
+import { topicName } from '../config/names.js';
 import { DAY_MS, DEFAULT_CADENCE_MS, DEFAULT_FROM_MS, type SimulationOptions } from '../ingest/index.js';
 import type { MachineEvent } from '../schema/events.js';
 import type { Telemetry } from '../schema/telemetry.js';
+import { type AnomalySummary, summarizeAnomalies } from '../speed/anomalySummary.js';
 import { PrecursorCollector, type PrecursorReport } from '../speed/precursors.js';
+import { type RuleSet, referenceRules } from '../speed/ruleSet.js';
+import { runStreamProcessor, type StreamStats } from '../speed/streamProcessor.js';
 import { simulateToLog } from './simulateToLog.js';
 
 /** The plant `npm start` runs: 10 devices × 7 days from 2025-04-01, seed 42. */
@@ -16,6 +20,8 @@ export interface PipelineOptions {
   days?: number;
   /** Default 42. */
   seed?: number;
+  /** Speed-layer rules. Default: the reference rules. */
+  rules?: RuleSet;
 }
 
 export interface PipelineSummary {
@@ -33,6 +39,10 @@ export interface PipelineSummary {
   };
   /** Do excursions precede failures? (24 h horizon, from the simulated stream.) */
   precursors: PrecursorReport;
+  /** The speed layer's work in this run (0 read when everything was already processed). */
+  speed: StreamStats & { rules: string };
+  /** What the anomalies topic holds, deduplicated by identity. */
+  anomalies: AnomalySummary;
   topics: TopicSummary[];
   elapsedMs: number;
 }
@@ -47,7 +57,8 @@ export interface PipelineEffects {
 
 /**
  * The whole pipeline, wired in one place, on whatever log the config selects. Steps so far:
- * simulate (idempotent: an existing run is not produced twice) → topic summary.
+ * simulate (idempotent: an existing run is not produced twice) → speed layer over what is in the log
+ * (resumes from its checkpoint, so a rerun processes nothing twice) → anomaly and topic summaries.
  * @example const summary = await runPipeline(log, loadConfig(), { devices: 3, days: 2 });
  */
 export async function runPipeline(
@@ -93,6 +104,19 @@ export async function runPipeline(
   }
   effects.onStep?.('simulate', 'done', produced.action);
 
+  const rules = options.rules ?? referenceRules();
+  effects.onStep?.('speed layer', 'start');
+  const speed = await runStreamProcessor({
+    log,
+    config,
+    rules,
+    logTarget: describeLogTarget(config),
+    untilEnd: true,
+    signal: effects.signal,
+  });
+  const anomalies = await summarizeAnomalies(log, topicName(config, 'anomalies'));
+  effects.onStep?.('speed layer', 'done', `${speed.read} readings processed`);
+
   effects.onStep?.('topics', 'start');
   const topics = await describeTopics(log);
   effects.onStep?.('topics', 'done');
@@ -112,6 +136,8 @@ export async function runPipeline(
       groundTruthDir: produced.groundTruthDir,
     },
     precursors: precursors.report(),
+    speed: { ...speed, rules: `${rules.name}@${rules.version}` },
+    anomalies,
     topics,
     elapsedMs: Date.now() - started,
   };

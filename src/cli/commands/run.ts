@@ -23,6 +23,21 @@ export function formatSummary(s: PipelineSummary): string {
       `           vs ${pct(any.baseRate)} of random 24 h device windows (lift ${any.lift === null ? 'n/a' : any.lift.toFixed(2)})`,
     );
   }
+  const a = s.anomalies;
+  lines.push(
+    `speed      rules ${s.speed.rules}: ${formatCount(s.speed.read)} readings processed this run, ${formatCount(s.speed.deadLettered)} dead-lettered`,
+    `           ${formatCount(a.anomalies)} anomalies in iot-anomalies (${formatCount(a.confirmed)} auto-confirmed)`,
+  );
+  const severities = ['critical', 'high', 'medium', 'low'] as const;
+  lines.push(
+    `           ${'type'.padEnd(20)}${severities.map((v) => v.padStart(10)).join('')}${'total'.padStart(10)}`,
+  );
+  for (const [type, total] of Object.entries(a.byType).sort((x, y) => y[1] - x[1])) {
+    const cells = severities
+      .map((v) => formatCount(a.byTypeAndSeverity[type]?.[v] ?? 0).padStart(10))
+      .join('');
+    lines.push(`           ${type.padEnd(20)}${cells}${formatCount(total).padStart(10)}`);
+  }
   lines.push('', 'topics');
   for (const t of s.topics) {
     const total = t.partitions.reduce((sum, p) => sum + p.endOffset, 0);

@@ -1,0 +1,179 @@
+import { nextOffsets, runConsumeLoop } from '../bus/consumeLoop.js';
+import { readGroupLag } from '../bus/lag.js';
+import type { Log, LogRecord, ProduceRecord } from '../bus/port.js';
+import type { Config } from '../config/config.js';
+import { GROUPS, qualifiedName, topicName } from '../config/names.js';
+import { Anomaly } from '../schema/anomaly.js';
+import { writeDeadLetters } from '../schema/deadLetter.js';
+import type { Severity } from '../schema/severity.js';
+import { Telemetry } from '../schema/telemetry.js';
+import { describeIssues, validateMessage } from '../schema/validate.js';
+import { crashPoint } from '../testing/crash.js';
+import { checkpointFile, mergeOffsets, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { RuleEngine } from './ruleEngine.js';
+import type { RuleSet } from './ruleSet.js';
+
+/** Counters of a stream-processor run. */
+export interface StreamStats {
+  read: number;
+  anomalies: number;
+  confirmed: number;
+  deadLettered: number;
+  /** Input messages not yet committed by the group (at the last report). */
+  lag: number | null;
+  byType: Record<string, number>;
+  bySeverity: Partial<Record<Severity, number>>;
+  /** Whether the run started from a checkpoint. */
+  resumedFromCheckpoint: boolean;
+}
+
+export interface StreamProcessorOptions {
+  log: Log;
+  config: Config;
+  rules: RuleSet;
+  /** Where the log lives (describeLogTarget): names the checkpoint file. */
+  logTarget: string;
+  /** Stop after this many ms without input. Default: run until the signal aborts. */
+  idleMs?: number;
+  /** Stop once the input's end offsets seen at start are processed (a batch run over what is there). */
+  untilEnd?: boolean;
+  /** Stop after the current batch (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** Called with the counters every `reportEveryMs` and at the end. */
+  onStats?: (stats: StreamStats, final: boolean) => void;
+  /** Default 5000. */
+  reportEveryMs?: number;
+  /** Readings per batch. Default 500. */
+  batchSize?: number;
+  /** Called with a warning that does not stop the run. */
+  onWarning?: (message: string) => void;
+}
+
+/** Whether checkpointed offsets can belong to this log (none lies beyond a partition's end). */
+async function fitsLog(
+  log: Log,
+  topic: string,
+  offsets: { topic: string; partition: number; offset: number }[],
+) {
+  const ends = new Map(
+    (await log.partitionOffsets(topic).catch(() => [])).map((p) => [p.partition, p.endOffset]),
+  );
+  return offsets.every((o) => o.topic === topic && o.offset <= (ends.get(o.partition) ?? 0));
+}
+
+/**
+ * The speed layer: consumes iot-telemetry as group lambda_streaming_anomalies, validates every message
+ * (invalid ones go to iot-dlq with the reason), evaluates the rules with per-device state, publishes the
+ * anomalies to iot-anomalies keyed by device_id, checkpoints state with the offsets it reflects, and only
+ * then commits the input offsets. After a crash it resumes from the checkpoint, so it behaves as if it had
+ * not stopped; at most the last batch's anomalies are published twice (same identity, deduped downstream).
+ * @example const stats = await runStreamProcessor({ log, config, rules: referenceRules(), logTarget, idleMs: 2000 });
+ */
+export async function runStreamProcessor(options: StreamProcessorOptions): Promise<StreamStats> {
+  const { log, config, rules } = options;
+  const group = qualifiedName(config, GROUPS.speedLayer);
+  const input = topicName(config, 'telemetry');
+  const output = topicName(config, 'anomalies');
+  const deadLetterTopic = topicName(config, 'deadLetter');
+  await log.ensureTopic(output);
+  await log.ensureTopic(deadLetterTopic);
+
+  const file = checkpointFile(config, group, options.logTarget);
+  let checkpoint = readCheckpoint(file);
+  if (checkpoint && !(await fitsLog(log, input, checkpoint.offsets))) {
+    options.onWarning?.(
+      `speed checkpoint ${file} is ahead of the log (was the log reset?); starting from committed offsets`,
+    );
+    checkpoint = undefined;
+  }
+  const engine = new RuleEngine(rules, checkpoint?.state);
+  let offsets = checkpoint?.offsets ?? [];
+  const consumer = await log.consumer({ group, topics: [input], fromBeginning: true });
+  for (const o of offsets) consumer.seek(o);
+
+  const stats: StreamStats = {
+    read: 0,
+    anomalies: 0,
+    confirmed: 0,
+    deadLettered: 0,
+    lag: null,
+    byType: {},
+    bySeverity: {},
+    resumedFromCheckpoint: checkpoint !== undefined,
+  };
+  const reportEveryMs = options.reportEveryMs ?? 5_000;
+  let lastReport = Date.now();
+  const report = async (final: boolean) => {
+    stats.lag = (await readGroupLag(log, group, input).catch(() => null))?.lag ?? stats.lag;
+    options.onStats?.({ ...stats, byType: { ...stats.byType }, bySeverity: { ...stats.bySeverity } }, final);
+  };
+
+  const handle = async (batch: LogRecord[]) => {
+    const published: ProduceRecord[] = [];
+    const rejected: { record: LogRecord; reason: string }[] = [];
+    const now = Date.now();
+    for (const record of batch) {
+      stats.read += 1;
+      const v = validateMessage(Telemetry, record.value, { maxBytes: config.maxMessageBytes, now });
+      if (!v.ok) {
+        rejected.push({ record, reason: v.reason });
+        continue;
+      }
+      for (const anomaly of engine.evaluate(v.value)) {
+        const checked = Anomaly.safeParse(anomaly);
+        if (!checked.success) {
+          rejected.push({ record, reason: `anomaly invalid: ${describeIssues(checked.error.issues)}` });
+          continue;
+        }
+        published.push({
+          key: anomaly.device_id,
+          value: JSON.stringify(anomaly),
+          timestamp: record.timestamp,
+        });
+        stats.anomalies += 1;
+        if (anomaly.is_confirmed) stats.confirmed += 1;
+        stats.byType[anomaly.anomaly_type] = (stats.byType[anomaly.anomaly_type] ?? 0) + 1;
+        stats.bySeverity[anomaly.severity] = (stats.bySeverity[anomaly.severity] ?? 0) + 1;
+      }
+    }
+    if (published.length > 0) await log.produce(output, published);
+    await writeDeadLetters(log, deadLetterTopic, rejected, group);
+    stats.deadLettered += rejected.length;
+    crashPoint('stream:after-publish');
+    offsets = mergeOffsets(offsets, nextOffsets(batch));
+    writeCheckpoint(file, {
+      group,
+      rules: `${rules.name}@${rules.version}`,
+      offsets,
+      state: engine.snapshot(),
+      written_at: new Date().toISOString(),
+    });
+    if (Date.now() - lastReport >= reportEveryMs) {
+      lastReport = Date.now();
+      await report(false);
+    }
+  };
+
+  const stopAt = options.untilEnd
+    ? (await log.partitionOffsets(input)).map((p) => ({
+        topic: input,
+        partition: p.partition,
+        offset: p.endOffset,
+      }))
+    : undefined;
+  try {
+    await runConsumeLoop({
+      consumer,
+      handle,
+      name: 'stream',
+      stopAt,
+      idleMs: options.idleMs,
+      signal: options.signal,
+      batchSize: options.batchSize,
+    });
+  } finally {
+    await consumer.close();
+  }
+  await report(true);
+  return stats;
+}
