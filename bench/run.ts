@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchLogThroughput, type ThroughputRow } from './logThroughput.js';
+import { benchSpeedLayer, type SpeedRow } from './speedLayer.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
@@ -19,13 +20,31 @@ function table(rows: ThroughputRow[]): string {
   return lines.join('\n');
 }
 
+function speedTable(rows: SpeedRow[]): string {
+  return [
+    '| log | readings | bare loop readings/s | speed layer readings/s | speed layer ÷ bare loop | anomalies |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.adapter} | ${fmt(r.readings)} | ${fmt(r.bareLoopPerSecond)} | ${fmt(r.processorPerSecond)} | ${((100 * r.processorPerSecond) / r.bareLoopPerSecond).toFixed(0)} % | ${fmt(r.anomalies)} |`,
+    ),
+  ].join('\n');
+}
+
+const only = process.argv[2];
 const messages = Number(process.env.BENCH_MESSAGES ?? 50_000);
-process.stderr.write(`log throughput: ${messages} telemetry messages per adapter…\n`);
-const rows = await benchLogThroughput(messages);
+const sections: string[] = [];
+if (!only || only === 'log') {
+  process.stderr.write(`log throughput: ${messages} telemetry messages per adapter…\n`);
+  sections.push(`### Log throughput\n\n${table(await benchLogThroughput(messages))}`);
+}
+if (!only || only === 'speed') {
+  process.stderr.write('speed layer vs bare consume loop…\n');
+  sections.push(`### Speed layer\n\n${speedTable(await benchSpeedLayer())}`);
+}
 const header = `lambda-iot-kit bench, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-const text = `${header}\n\n${table(rows)}\n`;
+const text = `${header}\n\n${sections.join('\n\n')}\n`;
 process.stdout.write(text);
 const out = path.resolve(process.env.LAMBDA_IOT_DATA_DIR ?? 'data', 'bench');
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(path.join(out, 'latest.md'), text);
-fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ header, rows }, null, 2)}\n`);

@@ -19,6 +19,13 @@ export interface ConsumeLoopOptions {
   batchSize?: number;
   /** Name used in crash-hook points: "<name>:after-handle" fires between handling and committing. */
   name?: string;
+  /**
+   * Commit at most this often (ms); handled offsets accumulate in between and are committed when the loop
+   * stops. Default 0: after every batch.
+   */
+  commitIntervalMs?: number;
+  /** Runs before each commit (e.g. to checkpoint state that must be durable before offsets move). */
+  beforeCommit?: (offsets: TopicPartitionOffset[]) => Promise<void> | void;
 }
 
 export interface ConsumeLoopResult {
@@ -39,28 +46,42 @@ export async function runConsumeLoop(options: ConsumeLoopOptions): Promise<Consu
   const { consumer, signal } = options;
   const commit = options.commit ?? true;
   const name = options.name ?? 'consume';
+  const interval = options.commitIntervalMs ?? 0;
   const targets = new Map((options.stopAt ?? []).map((p) => [key(p), p.offset]));
   let records = 0;
   let batches = 0;
   let idleSince = Date.now();
+  let pending: LogRecord[] = [];
+  let lastCommit = Date.now();
 
   const reachedTargets = () => {
     if (options.stopAt === undefined) return false;
     const positions = new Map(consumer.positions().map((p) => [key(p), p.offset]));
     return options.stopAt.every((t) => (positions.get(key(t)) ?? 0) >= t.offset);
   };
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const offsets = nextOffsets(pending);
+    await options.beforeCommit?.(offsets);
+    crashPoint(`${name}:after-handle`);
+    if (commit) await consumer.commit(offsets);
+    pending = [];
+    lastCommit = Date.now();
+  };
+  const stop = async (stoppedBy: ConsumeLoopResult['stoppedBy']): Promise<ConsumeLoopResult> => {
+    await flush();
+    return { records, batches, stoppedBy };
+  };
 
   for (;;) {
-    if (signal?.aborted) return { records, batches, stoppedBy: 'signal' };
-    if (reachedTargets()) return { records, batches, stoppedBy: 'end' };
-    if (options.maxRecords !== undefined && records >= options.maxRecords)
-      return { records, batches, stoppedBy: 'max' };
+    if (signal?.aborted) return stop('signal');
+    if (reachedTargets()) return stop('end');
+    if (options.maxRecords !== undefined && records >= options.maxRecords) return stop('max');
     const wait = options.idleMs === undefined ? 500 : Math.max(1, Math.min(500, options.idleMs));
     let batch = await consumer.poll({ maxRecords: options.batchSize ?? 500, maxWaitMs: wait });
     if (batch.length === 0) {
-      if (options.idleMs !== undefined && Date.now() - idleSince >= options.idleMs) {
-        return { records, batches, stoppedBy: 'idle' };
-      }
+      if (Date.now() - lastCommit >= interval) await flush();
+      if (options.idleMs !== undefined && Date.now() - idleSince >= options.idleMs) return stop('idle');
       continue;
     }
     idleSince = Date.now();
@@ -69,10 +90,10 @@ export async function runConsumeLoop(options: ConsumeLoopOptions): Promise<Consu
     if (options.maxRecords !== undefined) batch = batch.slice(0, options.maxRecords - records);
     if (batch.length === 0) continue;
     await options.handle(batch);
-    crashPoint(`${name}:after-handle`);
-    if (commit) await consumer.commit(nextOffsets(batch));
+    pending.push(...batch);
     records += batch.length;
     batches += 1;
+    if (Date.now() - lastCommit >= interval) await flush();
   }
 }
 

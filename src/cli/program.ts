@@ -1,11 +1,23 @@
 import { Command, CommanderError } from 'commander';
 import { formatSettingsHelp } from '../config/config.js';
 import { CliError, ConfigError, KitError } from '../errors.js';
+import { registerRules } from './commands/rules.js';
 import { registerRun } from './commands/run.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerStream } from './commands/stream.js';
 import { registerTail } from './commands/tail.js';
 import { registerTopics } from './commands/topics.js';
+
+/** Commander errors that mean the command line itself is wrong: exit code 2. */
+const USAGE_ERRORS = new Set([
+  'commander.invalidArgument',
+  'commander.optionMissingArgument',
+  'commander.missingMandatoryOptionValue',
+  'commander.missingArgument',
+  'commander.unknownOption',
+  'commander.unknownCommand',
+  'commander.excessArguments',
+]);
 
 /** Builds the `lambda-iot` command tree. */
 export function buildProgram(): Command {
@@ -24,7 +36,12 @@ export function buildProgram(): Command {
   registerStream(program);
   registerTopics(program);
   registerTail(program);
-  for (const command of program.commands) command.exitOverride();
+  registerRules(program);
+  const exitOverride = (command: Command) => {
+    command.exitOverride();
+    for (const sub of command.commands) exitOverride(sub);
+  };
+  exitOverride(program);
   return program;
 }
 
@@ -39,7 +56,8 @@ export async function runCli(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode;
+      // commander already printed the message; usage errors ("you typed it wrong") exit 2.
+      return USAGE_ERRORS.has(error.code) ? 2 : error.exitCode;
     }
     const debug = argv.includes('--debug');
     if (error instanceof CliError) {

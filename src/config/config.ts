@@ -20,6 +20,8 @@ export interface Config {
   logRetentionBytes: number;
   /** Largest accepted message value in bytes. Default 65536. */
   maxMessageBytes: number;
+  /** Speed layer checkpoint/commit interval in ms. Default 1000. */
+  speedCommitIntervalMs: number;
   /** Kafka bootstrap servers. Default ['localhost:9092']. */
   kafkaBrokers: string[];
   /** Kafka client id. Default lambda-iot-kit. */

@@ -94,6 +94,14 @@ export const SETTINGS = [
     description: 'Largest message value consumers accept; bigger ones go to the dead-letter topic.',
   },
   {
+    env: 'LAMBDA_IOT_SPEED_COMMIT_INTERVAL_MS',
+    key: 'speedCommitIntervalMs',
+    schema: z.coerce.number().int().nonnegative(),
+    default: '1000',
+    description:
+      'Speed layer: checkpoint state and commit offsets at most this often (0 = after every batch).',
+  },
+  {
     env: 'LAMBDA_IOT_KAFKA_BROKERS',
     key: 'kafkaBrokers',
     schema: brokerList,

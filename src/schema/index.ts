@@ -1,6 +1,7 @@
 export { Anomaly, anomalyIdentity } from './anomaly.js';
 export { contractForTopic, TOPIC_CONTRACTS } from './contracts.js';
 export { DeadLetter, toDeadLetter, writeDeadLetters } from './deadLetter.js';
+export { compareDeviceIds } from './deviceOrder.js';
 export {
   COMPONENTS,
   EVENT_TYPES,

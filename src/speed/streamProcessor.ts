@@ -1,4 +1,4 @@
-import { nextOffsets, runConsumeLoop } from '../bus/consumeLoop.js';
+import { runConsumeLoop } from '../bus/consumeLoop.js';
 import { readGroupLag } from '../bus/lag.js';
 import type { Log, LogRecord, ProduceRecord } from '../bus/port.js';
 import type { Config } from '../config/config.js';
@@ -25,6 +25,8 @@ export interface StreamStats {
   bySeverity: Partial<Record<Severity, number>>;
   /** Whether the run started from a checkpoint. */
   resumedFromCheckpoint: boolean;
+  /** Time spent consuming, from joining the group to the end (ms). */
+  elapsedMs: number;
 }
 
 export interface StreamProcessorOptions {
@@ -79,15 +81,15 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
   await log.ensureTopic(deadLetterTopic);
 
   const file = checkpointFile(config, group, options.logTarget);
-  let checkpoint = readCheckpoint(file);
-  if (checkpoint && !(await fitsLog(log, input, checkpoint.offsets))) {
+  let saved = readCheckpoint(file);
+  if (saved && !(await fitsLog(log, input, saved.offsets))) {
     options.onWarning?.(
       `speed checkpoint ${file} is ahead of the log (was the log reset?); starting from committed offsets`,
     );
-    checkpoint = undefined;
+    saved = undefined;
   }
-  const engine = new RuleEngine(rules, checkpoint?.state);
-  let offsets = checkpoint?.offsets ?? [];
+  const engine = new RuleEngine(rules, saved?.state);
+  let offsets = saved?.offsets ?? [];
   const consumer = await log.consumer({ group, topics: [input], fromBeginning: true });
   for (const o of offsets) consumer.seek(o);
 
@@ -99,7 +101,8 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
     lag: null,
     byType: {},
     bySeverity: {},
-    resumedFromCheckpoint: checkpoint !== undefined,
+    resumedFromCheckpoint: saved !== undefined,
+    elapsedMs: 0,
   };
   const reportEveryMs = options.reportEveryMs ?? 5_000;
   let lastReport = Date.now();
@@ -140,14 +143,6 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
     await writeDeadLetters(log, deadLetterTopic, rejected, group);
     stats.deadLettered += rejected.length;
     crashPoint('stream:after-publish');
-    offsets = mergeOffsets(offsets, nextOffsets(batch));
-    writeCheckpoint(file, {
-      group,
-      rules: `${rules.name}@${rules.version}`,
-      offsets,
-      state: engine.snapshot(),
-      written_at: new Date().toISOString(),
-    });
     if (Date.now() - lastReport >= reportEveryMs) {
       lastReport = Date.now();
       await report(false);
@@ -161,16 +156,31 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
         offset: p.endOffset,
       }))
     : undefined;
+  // State and the offsets it reflects become durable together, before the offsets are committed.
+  const checkpoint = (handled: { topic: string; partition: number; offset: number }[]) => {
+    offsets = mergeOffsets(offsets, handled);
+    writeCheckpoint(file, {
+      group,
+      rules: `${rules.name}@${rules.version}`,
+      offsets,
+      state: engine.snapshot(),
+      written_at: new Date().toISOString(),
+    });
+  };
+  const started = Date.now();
   try {
     await runConsumeLoop({
       consumer,
       handle,
+      beforeCommit: checkpoint,
+      commitIntervalMs: config.speedCommitIntervalMs,
       name: 'stream',
       stopAt,
       idleMs: options.idleMs,
       signal: options.signal,
       batchSize: options.batchSize,
     });
+    stats.elapsedMs = Date.now() - started;
   } finally {
     await consumer.close();
   }

@@ -74,6 +74,8 @@ function describeEquivalence(bus: string, base: () => Promise<Record<string, str
           ...common,
           LAMBDA_IOT_DATA_DIR: tempDataDir('speed-broken'),
           LAMBDA_IOT_NAME_PREFIX: randomPrefix(),
+          // a commit point after every batch, so the crash hook meets several
+          LAMBDA_IOT_SPEED_COMMIT_INTERVAL_MS: '0',
         };
         await simulate(whole);
         await simulate(broken);

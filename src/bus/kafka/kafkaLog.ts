@@ -169,6 +169,8 @@ export class KafkaLog implements Log {
       sessionTimeout,
       rebalanceTimeout: Math.max(sessionTimeout, 10_000),
       heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 3)),
+      // A fetch waits at most this long for data; disconnect waits for the fetch in flight, so keep it short.
+      maxWaitTimeInMs: 500,
       allowAutoTopicCreation: true,
     });
     const consumer = new KafkaConsumer(kafkaConsumer, options.group !== undefined, async () => {

@@ -1,0 +1,22 @@
+export { type DeviceSummary, DeviceSummaryCollector } from './deviceSummary.js';
+export {
+  chartFile,
+  type DisplayOptions,
+  display,
+  displayTable,
+  findNotebookDisplay,
+  type RichDisplay,
+  slugify,
+} from './display.js';
+export { formatCell, formatHtmlTable, formatTextTable, type TableRow } from './formatTable.js';
+export { pickWearFailure } from './pickWearFailure.js';
+export { findProjectRoot } from './projectRoot.js';
+export { collectDeviceReadings, type SimulationSummary, summarizeSimulation } from './replaySimulation.js';
+export {
+  describeLift,
+  tabulateGroupLag,
+  tabulatePrecursors,
+  tabulateRecords,
+  tabulateTopics,
+} from './tabulate.js';
+export { useNotebookDataDir } from './useNotebookDataDir.js';

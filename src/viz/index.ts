@@ -1,0 +1,9 @@
+export {
+  chartDeviceTimeline,
+  type DeviceTimelineInput,
+  type TimelineFailure,
+} from './chartDeviceTimeline.js';
+export { chartMessagesPerPartition } from './chartMessagesPerPartition.js';
+export { findPngFonts, type PngFonts } from './fonts.js';
+export { type ChartSpec, type PngOptions, renderPng, renderSvg, svgToPng } from './render.js';
+export { describeMetricAxis, METRIC_UNITS } from './units.js';
