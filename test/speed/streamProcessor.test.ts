@@ -184,3 +184,84 @@ describe('speed layer bad input', () => {
     await log.close();
   });
 });
+
+describe('speed layer robustness', () => {
+  it('survives arbitrary message content: every message is either evaluated or dead-lettered', async () => {
+    const env = { LAMBDA_IOT_DATA_DIR: tempDataDir('speed-fuzz'), LAMBDA_IOT_BUS: 'embedded' };
+    const config = loadConfig(env);
+    const log = await openLog(config);
+    let seed = 12345;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const weird = [
+      null,
+      true,
+      -0,
+      1e308,
+      -1e308,
+      'NaN',
+      '',
+      '\u0000',
+      '𝔡𝔢𝔳',
+      [],
+      {},
+      2 ** 53 + 1,
+      '2025-04-01T00:00:00Z',
+    ];
+    const pick = <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
+    const fields = [
+      'device_id',
+      'timestamp',
+      'energy_usage',
+      'temperature',
+      'vibration',
+      'signal_strength',
+      '__proto__',
+      'constructor',
+    ];
+    const payloads: (string | Buffer)[] = [];
+    for (let i = 0; i < 400; i++) {
+      const kind = i % 4;
+      if (kind === 0)
+        payloads.push(
+          Buffer.from(Array.from({ length: Math.floor(next() * 64) }, () => Math.floor(next() * 256))),
+        );
+      else if (kind === 1) {
+        const o: Record<string, unknown> = {};
+        for (const f of fields) if (next() < 0.7) o[f] = pick(weird);
+        payloads.push(JSON.stringify(o));
+      } else if (kind === 2) {
+        const o = {
+          device_id: `device_${i}`,
+          timestamp: '2025-04-01T00:00:00Z',
+          energy_usage: next() * 10,
+          temperature: 20 + next() * 20,
+          vibration: next() * 6,
+          signal_strength: Math.round(next() * 100),
+        };
+        payloads.push(JSON.stringify(o));
+      } else payloads.push(`{"device_id": "x", "nested": ${'['.repeat(200)}${']'.repeat(200)}}`);
+    }
+    await log.produce(
+      'iot-telemetry',
+      payloads.map((value, i) => ({
+        key: i % 7 === 0 ? null : `k${i % 13}`,
+        value,
+        timestamp: DEFAULT_FROM_MS + i,
+      })),
+    );
+    const stats = await runStreamProcessor({
+      log,
+      config,
+      rules: referenceRules(),
+      logTarget: 'fuzz',
+      idleMs: 500,
+    });
+    expect(stats.read).toBe(payloads.length);
+    expect(stats.deadLettered).toBe(300); // the 100 well-formed readings are evaluated, the rest rejected
+    expect((await readTopic(log, 'iot-dlq')).length).toBe(300);
+    await log.close();
+  });
+});
