@@ -50,6 +50,21 @@ export class GroupBusyError extends LogError {
   }
 }
 
+/** The object store (local directory or S3) failed or refused an operation. */
+export class StoreError extends KitError {}
+
+/** No object exists under the key. */
+export class ObjectNotFoundError extends StoreError {
+  readonly key: string;
+  constructor(key: string, options: { cause?: unknown; where?: string } = {}) {
+    super(`lake object not found: ${key}${options.where ? ` in ${options.where}` : ''}`, {
+      cause: options.cause,
+      context: { key },
+    });
+    this.key = key;
+  }
+}
+
 /** An error meant for the command line: printed without a stack, exits with `exitCode`. */
 export class CliError extends KitError {
   readonly exitCode: number;

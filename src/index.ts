@@ -24,6 +24,18 @@ export type {
 export * from './config/index.js';
 export * from './errors.js';
 export * from './ingest/index.js';
+export { LocalObjectStore, openLocalStore } from './lake/localStore.js';
+export { assertKeyPrefix, assertObjectKey, objectKey } from './lake/objectKey.js';
+export type {
+  ListOptions,
+  ObjectInfo,
+  ObjectStore,
+  PutBody,
+  PutOptions,
+  PutResult,
+} from './lake/objectStore.js';
+export { localLakeRoot, openObjectStore, s3StoreOptions } from './lake/openObjectStore.js';
+export { S3ObjectStore, type S3StoreOptions } from './lake/s3Store.js';
 export * from './notebook/index.js';
 export {
   type PipelineEffects,

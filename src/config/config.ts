@@ -32,6 +32,16 @@ export interface Config {
   kafkaSaslMechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
   kafkaSaslUsername?: string;
   kafkaSaslPassword?: string;
+  /** Object store of the lake. Default local. */
+  store: 'local' | 's3';
+  /** S3 server URL; undefined = AWS. */
+  s3Endpoint?: string;
+  /** S3 region. Default us-east-1. */
+  s3Region: string;
+  /** Bucket holding raw/ and warehouse/. Default iot-lake. */
+  s3Bucket: string;
+  /** Path-style addressing. Default: true when an endpoint is set, false for AWS. */
+  s3ForcePathStyle: boolean;
   /** Test hook: named crash point. */
   testCrashAt?: string;
 }
@@ -63,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = values as unknown as Config;
   config.dataDir = path.resolve(config.dataDir);
+  config.s3ForcePathStyle ??= config.s3Endpoint !== undefined;
   if (config.kafkaSaslMechanism && !(config.kafkaSaslUsername && config.kafkaSaslPassword)) {
     throw new ConfigError(
       'LAMBDA_IOT_KAFKA_SASL_USERNAME',

@@ -142,6 +142,50 @@ export const SETTINGS = [
     secret: true,
   },
   {
+    env: 'LAMBDA_IOT_STORE',
+    key: 'store',
+    schema: z.enum(['local', 's3']),
+    default: 'local',
+    description:
+      'Object store of the lake: local (the lake/ directory under the data directory) or s3 (S3, MinIO).',
+  },
+  {
+    env: 'LAMBDA_IOT_S3_ENDPOINT',
+    key: 's3Endpoint',
+    schema: z.url({
+      protocol: /^https?$/,
+      error: 'expected an http:// or https:// URL, e.g. http://127.0.0.1:9000',
+    }),
+    description:
+      'S3 server URL (MinIO, s3rver); unset = AWS. Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
+  },
+  {
+    env: 'LAMBDA_IOT_S3_REGION',
+    key: 's3Region',
+    schema: z.string().regex(/^[a-z0-9-]+$/, 'expected a region name such as us-east-1'),
+    default: 'us-east-1',
+    description: 'S3 region to sign requests for (and to create the bucket in).',
+  },
+  {
+    env: 'LAMBDA_IOT_S3_BUCKET',
+    key: 's3Bucket',
+    schema: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        '3 to 63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit',
+      ),
+    default: 'iot-lake',
+    description: 'Bucket of the lake: one bucket holds raw/ and warehouse/; created when missing.',
+  },
+  {
+    env: 'LAMBDA_IOT_S3_FORCE_PATH_STYLE',
+    key: 's3ForcePathStyle',
+    schema: bool.optional(),
+    description:
+      'Path-style S3 addresses, http://host/bucket/key (true|false); unset = true when LAMBDA_IOT_S3_ENDPOINT is set, false for AWS.',
+  },
+  {
     env: 'LAMBDA_IOT_TEST_CRASH_AT',
     key: 'testCrashAt',
     schema: z.string().optional(),

@@ -1,3 +1,4 @@
+export { cacheHistory } from './cacheHistory.js';
 export { type DeviceSummary, DeviceSummaryCollector } from './deviceSummary.js';
 export {
   chartFile,
@@ -11,6 +12,7 @@ export {
 export { formatCell, formatHtmlTable, formatTextTable, type TableRow } from './formatTable.js';
 export { pickWearFailure } from './pickWearFailure.js';
 export { findProjectRoot } from './projectRoot.js';
+export { pickAutoConfirmation, readAnomalies } from './readAnomalies.js';
 export { collectDeviceReadings, type SimulationSummary, summarizeSimulation } from './replaySimulation.js';
 export {
   describeLift,
@@ -19,4 +21,13 @@ export {
   tabulateRecords,
   tabulateTopics,
 } from './tabulate.js';
+export {
+  tabulateAnomalyCounts,
+  tabulateAnomalySummary,
+  tabulateBacktests,
+  tabulateBudgets,
+  tabulateRuleSet,
+  tabulateStreamStats,
+  tabulateSweep,
+} from './tabulateSpeed.js';
 export { useNotebookDataDir } from './useNotebookDataDir.js';

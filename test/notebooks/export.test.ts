@@ -22,6 +22,7 @@ describe('committed notebooks', () => {
   it('exist, and carry no outputs and no execution counts', () => {
     const notebooks = listNotebooks(root);
     expect(notebooks).toContain('notebooks/01-ingestion.ipynb');
+    expect(notebooks).toContain('notebooks/02-speed-layer-and-rule-tuning.ipynb');
     for (const notebookPath of notebooks) {
       expect(findCommittedOutputs(readNotebook(path.join(root, notebookPath))), notebookPath).toEqual([]);
     }
