@@ -89,7 +89,9 @@ export function describeConfig(config: Config): { env: string; value: string }[]
     const value = (config as unknown as Record<string, unknown>)[s.key];
     if (value === undefined) return { env: s.env, value: '(unset)' };
     if (s.secret) return { env: s.env, value: '***' };
-    return { env: s.env, value: Array.isArray(value) ? value.join(',') : String(value) };
+    const text = Array.isArray(value) ? value.join(',') : String(value);
+    // credentials inside a URL (scheme://user:password@host) are secrets too
+    return { env: s.env, value: text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, '$1***@') };
   });
 }
 

@@ -58,6 +58,12 @@ describe('config', () => {
     expect(() => loadConfig({ LAMBDA_IOT_KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/SASL_USERNAME/);
   });
 
+  it('masks credentials written into a URL', () => {
+    const config = loadConfig({ LAMBDA_IOT_S3_ENDPOINT: 'http://minio:s3cret@localhost:9000' });
+    const shown = describeConfig(config).find((c) => c.env === 'LAMBDA_IOT_S3_ENDPOINT')?.value;
+    expect(shown).toBe('http://***@localhost:9000');
+  });
+
   it('lists every variable in the help text', () => {
     const help = formatSettingsHelp();
     for (const s of SETTINGS) expect(help).toContain(s.env);
