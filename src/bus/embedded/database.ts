@@ -52,9 +52,26 @@ create table if not exists group_members (
  */
 export function openLogDatabase(file: string): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: 10_000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(SCHEMA);
-  return db;
+  // Two processes opening a new log at once can meet SQLITE_BUSY while one switches the file to WAL or
+  // creates the tables (the busy handler does not cover every step); retry for a while before giving up.
+  const deadline = Date.now() + 15_000;
+  for (let attempt = 0; ; attempt++) {
+    const db = new Database(file, { timeout: 10_000 });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(SCHEMA);
+      return db;
+    } catch (error) {
+      db.close();
+      const busy = (error as { code?: string }).code?.startsWith('SQLITE_BUSY') ?? false;
+      if (!busy || Date.now() > deadline) throw error;
+      sleepSync(Math.min(500, 20 * 2 ** attempt));
+    }
+  }
+}
+
+/** Blocks the thread for `ms` (only while opening the database, before any async work exists). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
