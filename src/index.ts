@@ -59,6 +59,7 @@ export {
   type PrecursorReport,
   type PrecursorRow,
 } from './speed/precursors.js';
+export { type AnomalyRead, collectAnomalies } from './speed/readAnomalies.js';
 export { type EngineState, RuleEngine } from './speed/ruleEngine.js';
 export {
   loadRuleSet,

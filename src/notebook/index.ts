@@ -1,3 +1,4 @@
+export { readAnomalies } from '../speed/readAnomalies.js';
 export { cacheHistory } from './cacheHistory.js';
 export { type DeviceSummary, DeviceSummaryCollector } from './deviceSummary.js';
 export {
@@ -12,7 +13,7 @@ export {
 export { formatCell, formatHtmlTable, formatTextTable, type TableRow } from './formatTable.js';
 export { pickWearFailure } from './pickWearFailure.js';
 export { findProjectRoot } from './projectRoot.js';
-export { pickAutoConfirmation, readAnomalies } from './readAnomalies.js';
+export { pickAutoConfirmation } from './readAnomalies.js';
 export { collectDeviceReadings, type SimulationSummary, summarizeSimulation } from './replaySimulation.js';
 export {
   describeLift,

@@ -1,55 +1,5 @@
-import { runConsumeLoop } from '../bus/consumeLoop.js';
-import type { Log } from '../bus/port.js';
 import { InvalidArgumentError } from '../errors.js';
-import { Anomaly, anomalyIdentity } from '../schema/anomaly.js';
-import { validateMessage } from '../schema/validate.js';
-
-/**
- * Reads an anomalies topic from its oldest retained message up to the end offsets seen at start, as a
- * consumer without a group (nothing is committed, no group is disturbed). Messages that break the anomaly
- * contract are skipped; a repeated identity (device_id, timestamp, anomaly_type), which at-least-once
- * publishing may produce after a restart, is kept once. Returns anomalies in event-time order (ties: the
- * order read). Holds them all in memory: fine for a notebook's plant, not for months of a real one.
- * @example const anomalies = await readAnomalies(log, topicName(config, 'anomalies'));
- */
-export async function readAnomalies(log: Log, topic: string): Promise<Anomaly[]> {
-  if (!(await log.listTopics()).includes(topic)) return [];
-  const stopAt = (await log.partitionOffsets(topic)).map((p) => ({
-    topic,
-    partition: p.partition,
-    offset: p.endOffset,
-  }));
-  if (stopAt.every((p) => p.offset === 0)) return [];
-  const anomalies: Anomaly[] = [];
-  const seen = new Set<string>();
-  const consumer = await log.consumer({ topics: [topic], fromBeginning: true });
-  try {
-    await runConsumeLoop({
-      consumer,
-      name: 'read-anomalies',
-      commit: false,
-      stopAt,
-      batchSize: 5000,
-      handle: async (batch) => {
-        for (const record of batch) {
-          const parsed = validateMessage(Anomaly, record.value, { maxBytes: Number.POSITIVE_INFINITY });
-          if (!parsed.ok) continue;
-          const id = anomalyIdentity(parsed.value);
-          if (seen.has(id)) continue;
-          seen.add(id);
-          anomalies.push(parsed.value);
-        }
-      },
-    });
-  } finally {
-    await consumer.close();
-  }
-  const ms = anomalies.map((a) => Date.parse(a.timestamp));
-  return anomalies
-    .map((a, i) => ({ a, i }))
-    .sort((x, y) => ms[x.i]! - ms[y.i]! || x.i - y.i)
-    .map(({ a }) => a);
-}
+import type { Anomaly } from '../schema/anomaly.js';
 
 /**
  * The first auto-confirmed anomaly and the anomalies of its device and type in the window before it,
