@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 
 /** Result of validating one message: the typed value, or the reason it was rejected. */
-export type Validation<T> = { ok: true; value: T } | { ok: false; reason: string };
+import { isWellFormedTelemetry, Telemetry } from './telemetry.js';
+
+/** Result of validating one message: the typed value (and its event time, when it has one), or why it was rejected. */
+export type Validation<T> = { ok: true; value: T; eventMs?: number } | { ok: false; reason: string };
+
+/** Quick sufficient checks: when one says yes, the schema would too (tested), so it is not run. */
+const WELL_FORMED = new Map<z.ZodType, (value: unknown) => boolean>([[Telemetry, isWellFormedTelemetry]]);
 
 export interface ValidateOptions {
   /** Largest accepted payload in bytes. Default 65536. */
@@ -28,20 +34,33 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
+const INSTANT_FIELDS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * The epoch ms of an ISO timestamp that names a real calendar instant, or undefined (e.g. Feb 30 or
+ * hour 25, which a pattern alone lets through).
+ */
+export function realInstantMs(iso: string): number | undefined {
+  const m = INSTANT_FIELDS.exec(iso);
+  if (!m) return undefined;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (Number(m[4]) > 23 || Number(m[5]) > 59) return undefined;
+  return ms;
+}
+
 /** Whether an ISO timestamp names a real calendar instant (rejects e.g. Feb 30, which the regex lets through). */
 export function isRealInstant(iso: string): boolean {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return false;
-  const d = new Date(ms);
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
-  if (!m) return false;
-  return (
-    d.getUTCFullYear() === Number(m[1]) &&
-    d.getUTCMonth() + 1 === Number(m[2]) &&
-    d.getUTCDate() === Number(m[3]) &&
-    d.getUTCHours() === Number(m[4]) &&
-    d.getUTCMinutes() === Number(m[5])
-  );
+  return realInstantMs(iso) !== undefined;
 }
 
 /**
@@ -60,7 +79,12 @@ export function validateMessage<S extends z.ZodType>(
   if (typeof input === 'string' || input instanceof Uint8Array) {
     const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
     if (size > maxBytes) return { ok: false, reason: `oversized: ${size} bytes > limit ${maxBytes}` };
-    const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+    const text =
+      typeof input === 'string'
+        ? input
+        : Buffer.isBuffer(input)
+          ? input.toString('utf8')
+          : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
     try {
       parsed = JSON.parse(text);
     } catch (error) {
@@ -70,21 +94,28 @@ export function validateMessage<S extends z.ZodType>(
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return { ok: false, reason: `not a JSON object: got ${Array.isArray(parsed) ? 'array' : typeof parsed}` };
   }
-  const result = schema.safeParse(parsed);
-  if (!result.success) return { ok: false, reason: describeIssues(result.error.issues) };
-  const record = result.data as Record<string, unknown>;
+  let data = parsed as z.infer<S>;
+  if (WELL_FORMED.get(schema)?.(parsed) !== true) {
+    const result = schema.safeParse(parsed);
+    if (!result.success) return { ok: false, reason: describeIssues(result.error.issues) };
+    data = result.data as z.infer<S>;
+  }
+  const record = data as Record<string, unknown>;
+  let eventMs: number | undefined;
   const field = options.timeField ?? TIME_FIELDS.find((f) => typeof record[f] === 'string');
   if (field !== undefined && typeof record[field] === 'string') {
     const iso = record[field] as string;
-    if (!isRealInstant(iso)) return { ok: false, reason: `${field}: not a real instant: ${iso}` };
+    const ms = realInstantMs(iso);
+    if (ms === undefined) return { ok: false, reason: `${field}: not a real instant: ${iso}` };
     const now = options.now ?? Date.now();
     const limit = now + (options.maxFutureMs ?? DAY_MS);
-    if (Date.parse(iso) > limit) {
+    if (ms > limit) {
       return {
         ok: false,
         reason: `${field}: far in the future: ${iso} (more than ${(options.maxFutureMs ?? DAY_MS) / 3_600_000} h past now)`,
       };
     }
+    eventMs = ms;
   }
-  return { ok: true, value: result.data };
+  return eventMs === undefined ? { ok: true, value: data } : { ok: true, value: data, eventMs };
 }

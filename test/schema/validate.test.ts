@@ -21,7 +21,11 @@ const reading = {
 describe('contracts', () => {
   it('accepts a reading as bytes, text or object', () => {
     for (const input of [Buffer.from(JSON.stringify(reading)), JSON.stringify(reading), reading]) {
-      expect(validateMessage(Telemetry, input, { now: NOW })).toEqual({ ok: true, value: reading });
+      expect(validateMessage(Telemetry, input, { now: NOW })).toEqual({
+        ok: true,
+        value: reading,
+        eventMs: Date.parse(reading.timestamp),
+      });
     }
   });
 
