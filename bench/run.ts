@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchLanding, type LandingRow } from './landing.js';
 import { benchLogThroughput, type ThroughputRow } from './logThroughput.js';
 import { benchSpeedLayer, type SpeedRow } from './speedLayer.js';
 
@@ -31,6 +32,14 @@ function speedTable(rows: SpeedRow[]): string {
   ].join('\n');
 }
 
+function landingTable(r: LandingRow): string {
+  return [
+    '| readings | landing sink rows/s (files) | bare loop → DuckDB COPY, one file, rows/s | sink ÷ bare COPY | DuckDB read_json → COPY rows/s (no log) |',
+    '|---:|---:|---:|---:|---:|',
+    `| ${fmt(r.rows)} | ${fmt(r.sinkRowsPerSecond)} (${r.sinkFiles}) | ${fmt(r.copyRowsPerSecond)} | ${((100 * r.sinkRowsPerSecond) / r.copyRowsPerSecond).toFixed(0)} % | ${fmt(r.readJsonRowsPerSecond)} |`,
+  ].join('\n');
+}
+
 const only = process.argv[2];
 const messages = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const sections: string[] = [];
@@ -41,6 +50,10 @@ if (!only || only === 'log') {
 if (!only || only === 'speed') {
   process.stderr.write('speed layer vs bare consume loop…\n');
   sections.push(`### Speed layer\n\n${speedTable(await benchSpeedLayer())}`);
+}
+if (!only || only === 'land') {
+  process.stderr.write('landing sink vs DuckDB COPY…\n');
+  sections.push(`### Landing\n\n${landingTable(await benchLanding())}`);
 }
 const header = `lambda-iot-kit bench, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const text = `${header}\n\n${sections.join('\n\n')}\n`;

@@ -24,6 +24,25 @@ export type {
 export * from './config/index.js';
 export * from './errors.js';
 export * from './ingest/index.js';
+export { type DuckSession, openDuckSession } from './lake/duckdb.js';
+export {
+  type DateRange,
+  type LakeReader,
+  type LakeReaderOptions,
+  listRawFiles,
+  openLakeReader,
+  RAW_VIEWS,
+  type RawFile,
+} from './lake/lakeReader.js';
+export { type LakePartition, type LakeSummary, summarizeLake } from './lake/lakeSummary.js';
+export {
+  type LandedFile,
+  type LandedTotals,
+  type LandingOptions,
+  type LandingResume,
+  type LandingStats,
+  runLandingSink,
+} from './lake/landingSink.js';
 export { LocalObjectStore, openLocalStore } from './lake/localStore.js';
 export { assertKeyPrefix, assertObjectKey, objectKey } from './lake/objectKey.js';
 export type {
@@ -35,6 +54,16 @@ export type {
   PutResult,
 } from './lake/objectStore.js';
 export { localLakeRoot, openObjectStore, s3StoreOptions } from './lake/openObjectStore.js';
+export {
+  parseRawFileKey,
+  RAW_KINDS,
+  type RawFileName,
+  type RawKind,
+  rawFileKey,
+  rawPrefix,
+  utcDate,
+} from './lake/rawLayout.js';
+export { RAW_DATASETS, RAW_EVENTS, RAW_TELEMETRY } from './lake/rawSchema.js';
 export { S3ObjectStore, type S3StoreOptions } from './lake/s3Store.js';
 export * from './notebook/index.js';
 export {

@@ -68,3 +68,15 @@ export function stopSignal(): { signal: AbortSignal; dispose: () => void } {
     },
   };
 }
+
+/** Bytes in binary units, e.g. 1186684 → "1.1 MiB". */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { formatSettingsHelp } from '../config/config.js';
 import { CliError, ConfigError, KitError } from '../errors.js';
+import { registerLake } from './commands/lake.js';
+import { registerLand } from './commands/land.js';
 import { registerRules } from './commands/rules.js';
 import { registerRun } from './commands/run.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerTopics(program);
   registerTail(program);
   registerRules(program);
+  registerLand(program);
+  registerLake(program);
   const exitOverride = (command: Command) => {
     command.exitOverride();
     for (const sub of command.commands) exitOverride(sub);

@@ -42,6 +42,10 @@ export interface Config {
   s3Bucket: string;
   /** Path-style addressing. Default: true when an endpoint is set, false for AWS. */
   s3ForcePathStyle: boolean;
+  /** Landing: most rows per raw Parquet file. Default 200000. */
+  landFileRows: number;
+  /** Landing (live): seconds a buffered row may wait before its file is written. Default 60. */
+  landFlushSeconds: number;
   /** Test hook: named crash point. */
   testCrashAt?: string;
 }

@@ -186,6 +186,22 @@ export const SETTINGS = [
       'Path-style S3 addresses, http://host/bucket/key (true|false); unset = true when LAMBDA_IOT_S3_ENDPOINT is set, false for AWS.',
   },
   {
+    env: 'LAMBDA_IOT_LAND_FILE_ROWS',
+    key: 'landFileRows',
+    schema: positiveInt.max(10_000_000),
+    default: '200000',
+    description:
+      'Landing: most rows in one raw Parquet file; a buffer this full is written out (a date change also cuts a file).',
+  },
+  {
+    env: 'LAMBDA_IOT_LAND_FLUSH_SECONDS',
+    key: 'landFlushSeconds',
+    schema: positiveInt.max(86_400),
+    default: '60',
+    description:
+      "Landing in live mode: write a partition's buffered rows once the oldest is this many seconds old, so the lake lags the log by at most about this much.",
+  },
+  {
     env: 'LAMBDA_IOT_TEST_CRASH_AT',
     key: 'testCrashAt',
     schema: z.string().optional(),

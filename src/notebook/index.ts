@@ -22,6 +22,7 @@ export {
   tabulateRecords,
   tabulateTopics,
 } from './tabulate.js';
+export { tabulateLake, tabulateLanding } from './tabulateLake.js';
 export {
   tabulateAnomalyCounts,
   tabulateAnomalySummary,

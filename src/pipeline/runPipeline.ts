@@ -4,6 +4,10 @@ import type { Log } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { topicName } from '../config/names.js';
 import { DAY_MS, DEFAULT_CADENCE_MS, DEFAULT_FROM_MS, type SimulationOptions } from '../ingest/index.js';
+import { summarizeLake } from '../lake/lakeSummary.js';
+import { type LandingStats, runLandingSink } from '../lake/landingSink.js';
+import { openObjectStore } from '../lake/openObjectStore.js';
+import { RAW_KINDS, type RawKind, rawPrefix } from '../lake/rawLayout.js';
 import type { MachineEvent } from '../schema/events.js';
 import type { Telemetry } from '../schema/telemetry.js';
 import { type AnomalySummary, summarizeAnomalies } from '../speed/anomalySummary.js';
@@ -43,6 +47,10 @@ export interface PipelineSummary {
   speed: StreamStats & { rules: string };
   /** What the anomalies topic holds, deduplicated by identity. */
   anomalies: AnomalySummary;
+  /** The landing sink's work in this run (nothing read when everything was already landed). */
+  landing: LandingStats;
+  /** What the lake holds now under raw/, per dataset (files, rows from the Parquet footers, bytes). */
+  lake: { store: string } & Record<RawKind, { files: number; rows: number; bytes: number }>;
   topics: TopicSummary[];
   elapsedMs: number;
 }
@@ -58,7 +66,8 @@ export interface PipelineEffects {
 /**
  * The whole pipeline, wired in one place, on whatever log the config selects. Steps so far:
  * simulate (idempotent: an existing run is not produced twice) → speed layer over what is in the log
- * (resumes from its checkpoint, so a rerun processes nothing twice) → anomaly and topic summaries.
+ * (resumes from its checkpoint, so a rerun processes nothing twice) → landing into the lake (resumes after
+ * the newest landed file, so a rerun lands nothing twice) → anomaly, lake and topic summaries.
  * @example const summary = await runPipeline(log, loadConfig(), { devices: 3, days: 2 });
  */
 export async function runPipeline(
@@ -117,6 +126,22 @@ export async function runPipeline(
   const anomalies = await summarizeAnomalies(log, topicName(config, 'anomalies'));
   effects.onStep?.('speed layer', 'done', `${speed.read} readings processed`);
 
+  effects.onStep?.('land', 'start');
+  const store = await openObjectStore(config);
+  let landing: LandingStats;
+  let lake: PipelineSummary['lake'];
+  try {
+    landing = await runLandingSink({ log, store, config, untilEnd: true, signal: effects.signal });
+    lake = { store: store.describe() } as PipelineSummary['lake'];
+    for (const kind of RAW_KINDS) {
+      const { totals } = await summarizeLake(store, rawPrefix(kind));
+      lake[kind] = { files: totals.objects, rows: totals.rows, bytes: totals.bytes };
+    }
+  } finally {
+    await store.close();
+  }
+  effects.onStep?.('land', 'done', `${landing.telemetry.rows + landing.events.rows} rows landed`);
+
   effects.onStep?.('topics', 'start');
   const topics = await describeTopics(log);
   effects.onStep?.('topics', 'done');
@@ -138,6 +163,8 @@ export async function runPipeline(
     precursors: precursors.report(),
     speed: { ...speed, rules: `${rules.name}@${rules.version}` },
     anomalies,
+    landing,
+    lake,
     topics,
     elapsedMs: Date.now() - started,
   };

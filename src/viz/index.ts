@@ -8,6 +8,7 @@ export {
   type DeviceTimelineInput,
   type TimelineFailure,
 } from './chartDeviceTimeline.js';
+export { chartLakePartitions } from './chartLakePartitions.js';
 export { chartMessagesPerPartition } from './chartMessagesPerPartition.js';
 export {
   chartThresholdSweep,

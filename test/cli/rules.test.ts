@@ -115,14 +115,17 @@ describe('lambda-iot rules', () => {
 
   it('explains an empty log and an unknown --source', async () => {
     const empty = tempDataDir('rules-empty');
-    const [none, source] = await Promise.all([
+    const [none, emptyLake, source] = await Promise.all([
       runCli(['rules', 'precursors'], env(empty)),
       runCli(['rules', 'precursors', '--source', 'lake'], env(empty)),
+      runCli(['rules', 'precursors', '--source', 'warehouse'], env(empty)),
     ]);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/no telemetry to replay.*lambda-iot simulate/);
+    expect(emptyLake.code).toBe(1);
+    expect(emptyLake.stderr).toMatch(/no telemetry to replay in lake local .*lambda-iot land --until-idle/);
     expect(source.code).toBe(2);
-    expect(source.stderr).toMatch(/--source.*log/);
+    expect(source.stderr).toMatch(/--source.*log, lake/);
     const log = await openLog(loadConfig(env(empty)));
     expect(await log.listTopics()).toEqual([]); // replaying created nothing
     await log.close();

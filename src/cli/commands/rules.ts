@@ -10,16 +10,17 @@ import {
   formatSweepTable,
 } from '../../speed/tuning/format.js';
 import type { HistorySource, TimeRange } from '../../speed/tuning/historySource.js';
+import { historyFromLake } from '../../speed/tuning/lakeHistory.js';
 import { reportPrecursors } from '../../speed/tuning/precursorReport.js';
 import { historyFromLog } from '../../speed/tuning/replay.js';
 import { sweepThreshold, withThreshold } from '../../speed/tuning/sweep.js';
 import { parseThresholdRange, type ThresholdRange } from '../../speed/tuning/thresholdRange.js';
-import { withLog } from '../context.js';
+import { withLog, withStore } from '../context.js';
 import { durationMs } from '../options.js';
 import { formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
 
-/** Where history is replayed from; the lake joins later. */
-export const HISTORY_SOURCES = ['log'] as const;
+/** Where history is replayed from: the log's topics, or the raw Parquet files the landing sink wrote. */
+export const HISTORY_SOURCES = ['log', 'lake'] as const;
 type HistorySourceName = (typeof HISTORY_SOURCES)[number];
 
 interface ReplayCliOptions {
@@ -92,10 +93,12 @@ async function withHistory<T>(
   range: TimeRange,
   fn: (source: HistorySource) => Promise<T>,
 ): Promise<T> {
+  if (!options.json) say(`replaying telemetry and events from the ${options.source} …`);
+  if (options.source === 'lake')
+    return withStore((store, config) => fn(historyFromLake(store, config, range)));
   return withLog(async (log, config) => {
     const stop = stopSignal();
     try {
-      if (!options.json) say(`replaying telemetry and events from the ${options.source} …`);
       return await fn(historyFromLog(log, config, { ...range, signal: stop.signal }));
     } finally {
       stop.dispose();
@@ -108,7 +111,10 @@ function requireTelemetry(command: string, source: HistorySource): void {
   const invalid =
     source.stats.invalid > 0 ? ` (${formatCount(source.stats.invalid)} invalid messages skipped)` : '';
   throw new CliError(
-    `${command}: no telemetry to replay in ${source.label}${invalid}; produce some with: lambda-iot simulate`,
+    `${command}: no telemetry to replay in ${source.label}${invalid}; ` +
+      (source.label.startsWith('lake')
+        ? 'land the log first with: lambda-iot land --until-idle'
+        : 'produce some with: lambda-iot simulate'),
   );
 }
 
@@ -183,7 +189,8 @@ export function registerRules(program: Command): void {
     .description(
       'Show the speed-layer rule set, tune a threshold on replayed history, and measure which excursions precede failures.\n\n' +
         'Tuning and precursors replay the telemetry and machine events in the log (from the beginning to the end offsets ' +
-        'seen at start, without a consumer group: nothing is committed). An alert is an episode: the first anomaly of a ' +
+        'seen at start, without a consumer group: nothing is committed), or with --source lake the raw Parquet files ' +
+        'that `lambda-iot land` wrote (one event date at a time). An alert is an episode: the first anomaly of a ' +
         '(device, anomaly_type) after at least 1 h without one.',
     )
     .addHelpText(

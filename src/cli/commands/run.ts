@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type PipelineSummary, runPipeline } from '../../pipeline/runPipeline.js';
 import { withLog } from '../context.js';
 import { positiveInt, positiveNumber } from '../options.js';
-import { createProgress, formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
+import { createProgress, formatBytes, formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 
@@ -38,6 +38,12 @@ export function formatSummary(s: PipelineSummary): string {
       .join('');
     lines.push(`           ${type.padEnd(20)}${cells}${formatCount(total).padStart(10)}`);
   }
+  const l = s.lake;
+  lines.push(
+    `land       ${formatCount(s.landing.telemetry.rows + s.landing.events.rows)} rows landed this run, ${formatCount(s.landing.deadLettered)} dead-lettered; lake ${l.store}:`,
+    `           telemetry ${formatCount(l.telemetry.files)} files, ${formatCount(l.telemetry.rows)} rows, ${formatBytes(l.telemetry.bytes)}`,
+    `           events    ${formatCount(l.events.files)} files, ${formatCount(l.events.rows)} rows, ${formatBytes(l.events.bytes)}`,
+  );
   lines.push('', 'topics');
   for (const t of s.topics) {
     const total = t.partitions.reduce((sum, p) => sum + p.endOffset, 0);

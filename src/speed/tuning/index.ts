@@ -14,6 +14,7 @@ export {
   type ReplayStats,
   type TimeRange,
 } from './historySource.js';
+export { historyFromLake } from './lakeHistory.js';
 export {
   describePrecursor,
   type PrecursorSentenceRow,

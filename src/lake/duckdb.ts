@@ -1,0 +1,79 @@
+import { type DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+
+/** Integer types DuckDB's JSON rows give as strings. */
+const WIDE_INTEGERS = new Set<DuckDBTypeId>([
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+]);
+
+/**
+ * An in-memory DuckDB for one process's lake work (landing, reading raw files, batch models). Its
+ * session runs in UTC: DuckDB casts TIMESTAMPTZ to dates in the session time zone, and the kit's dates
+ * are UTC dates whatever TZ the process has.
+ */
+export interface DuckSession {
+  readonly connection: DuckDBConnection;
+  /**
+   * Runs a statement with bound parameters ($1, $2, … or ?) and returns its rows as plain JSON-safe objects:
+   * 64/128-bit integers as numbers when they fit exactly (else strings), dates and timestamps as strings.
+   */
+  rows<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
+  /** Runs statements whose result is not needed. */
+  run(sql: string, params?: DuckDBValue[]): Promise<void>;
+  close(): void;
+}
+
+export interface DuckSessionOptions {
+  /** Worker threads. Default: DuckDB's (one per core). */
+  threads?: number;
+}
+
+/**
+ * Opens an in-memory DuckDB with `SET TimeZone='UTC'`.
+ * @example const duck = await openDuckSession(); console.log(await duck.rows('SELECT 42 AS answer')); duck.close();
+ */
+export async function openDuckSession(options: DuckSessionOptions = {}): Promise<DuckSession> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
+  if (options.threads !== undefined)
+    await connection.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+  let closed = false;
+  return {
+    connection,
+    async rows<T>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+      const reader = await connection.runAndReadAll(sql, params);
+      const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
+      const names = reader.columnNames();
+      const wide = reader
+        .columnTypes()
+        .map((type, i) => (WIDE_INTEGERS.has(type.typeId) ? names[i]! : undefined))
+        .filter((name): name is string => name !== undefined);
+      if (wide.length > 0) {
+        for (const row of rows) {
+          for (const name of wide) {
+            const value = row[name];
+            if (typeof value === 'string' && Number.isSafeInteger(Number(value))) row[name] = Number(value);
+          }
+        }
+      }
+      return rows as T[];
+    },
+    async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+      await connection.run(sql, params);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** A SQL string literal: single quotes doubled. For file paths DuckDB needs as constants (never for data). */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { InvalidArgumentError } from '../errors.js';
+import { type DuckSession, openDuckSession, sqlString } from './duckdb.js';
+import type { ObjectInfo, ObjectStore } from './objectStore.js';
+import {
+  isCalendarDate,
+  parseRawFileKey,
+  RAW_KINDS,
+  type RawFileName,
+  type RawKind,
+  rawKeyDate,
+  rawPrefix,
+} from './rawLayout.js';
+import { RAW_DATASETS, rawTableDdl } from './rawSchema.js';
+
+/** An inclusive range of event dates, YYYY-MM-DD (UTC); a missing bound is open. */
+export interface DateRange {
+  from?: string;
+  to?: string;
+}
+
+/** A Parquet object under raw/{kind}/date=…/. */
+export interface RawFile extends ObjectInfo {
+  kind: RawKind;
+  date: string;
+  /** What the name says, for files the landing sink wrote; undefined for other files (e.g. dropped by hand). */
+  landed?: RawFileName;
+}
+
+function checkRange(range: DateRange): void {
+  for (const [name, value] of Object.entries(range)) {
+    if (value !== undefined && !isCalendarDate(value)) {
+      throw new InvalidArgumentError(`${name} date rejected: '${value}' (expected YYYY-MM-DD)`);
+    }
+  }
+  if (range.from !== undefined && range.to !== undefined && range.to < range.from) {
+    throw new InvalidArgumentError(`date range rejected: to ${range.to} is before from ${range.from}`);
+  }
+}
+
+/**
+ * The raw Parquet files of one dataset whose event date lies in the range, in key order. Every `.parquet`
+ * object under `raw/{kind}/date=YYYY-MM-DD/` counts, whoever wrote it; other objects are skipped.
+ * @example const files = await listRawFiles(store, 'telemetry', { from: '2025-04-01', to: '2025-04-07' });
+ */
+export async function listRawFiles(
+  store: ObjectStore,
+  kind: RawKind,
+  range: DateRange = {},
+): Promise<RawFile[]> {
+  checkRange(range);
+  const files: RawFile[] = [];
+  for await (const object of store.list(rawPrefix(kind))) {
+    const where = rawKeyDate(object.key);
+    if (where === undefined || !object.key.endsWith('.parquet')) continue;
+    if (range.from !== undefined && where.date < range.from) continue;
+    if (range.to !== undefined && where.date > range.to) continue;
+    files.push({ ...object, ...where, landed: parseRawFileKey(object.key) });
+  }
+  return files;
+}
+
+/** The view each dataset is queried as. */
+export const RAW_VIEWS: Record<RawKind, string> = { telemetry: 'raw_telemetry', events: 'raw_events' };
+
+/** DuckDB over the lake's raw files: views `raw_telemetry` and `raw_events`, in a UTC session. */
+export interface LakeReader {
+  readonly duck: DuckSession;
+  /** The files behind each view. */
+  readonly files: Record<RawKind, RawFile[]>;
+  /** `read_parquet([…])` over some of those files (by key), for queries on part of the lake. */
+  source(keys: readonly string[]): string;
+  /** Runs SQL over the views with bound parameters; rows as JSON-safe objects. */
+  query<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
+  /** Closes DuckDB and removes local copies of S3 objects. */
+  close(): void;
+}
+
+export interface LakeReaderOptions extends DateRange {
+  /** Where copies of S3 objects are kept while the reader is open (default: a new folder under dataDir/tmp). */
+  tmpDir?: string;
+  /** The data directory (for the default tmpDir). */
+  dataDir: string;
+}
+
+/** A local path DuckDB can read for a store object: the file itself locally, a downloaded copy for S3. */
+async function localCopy(store: ObjectStore, file: RawFile, dir: string): Promise<string> {
+  if (store.kind === 'local') return fileURLToPath(store.uri(file.key));
+  const target = path.join(dir, ...file.key.split('/'));
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, await store.get(file.key));
+  return target;
+}
+
+/**
+ * Opens DuckDB over the raw files of a date range: `raw_telemetry` and `raw_events` are views over the
+ * files (columns by name, so files written by hand with fewer columns read as nulls there). Local
+ * files are read in place; S3 objects are fetched through the store first (DuckDB's httpfs extension
+ * cannot be installed offline). With no files a view is empty but has the landing schema.
+ * @example const lake = await openLakeReader(store, { dataDir: config.dataDir, from: '2025-04-01' });
+ * const rows = await lake.query('SELECT device_id, count(*) AS readings FROM raw_telemetry GROUP BY 1');
+ * lake.close();
+ */
+export async function openLakeReader(store: ObjectStore, options: LakeReaderOptions): Promise<LakeReader> {
+  const range = { from: options.from, to: options.to };
+  checkRange(range);
+  const files = {} as Record<RawKind, RawFile[]>;
+  for (const kind of RAW_KINDS) files[kind] = await listRawFiles(store, kind, range);
+  const tmpDir =
+    options.tmpDir ??
+    path.join(options.dataDir, 'tmp', `lake-read-${process.pid}-${Date.now().toString(36)}`);
+  const duck = await openDuckSession();
+  const local = new Map<string, string>();
+  const source = (keys: readonly string[]) => {
+    const paths = keys.map((key) => {
+      const p = local.get(key);
+      if (p === undefined) throw new InvalidArgumentError(`lake reader: ${key} is not among its files`);
+      return sqlString(p);
+    });
+    return `read_parquet([${paths.join(', ')}], union_by_name = true, hive_partitioning = false)`;
+  };
+  try {
+    for (const kind of RAW_KINDS) {
+      for (const file of files[kind]) local.set(file.key, await localCopy(store, file, tmpDir));
+      const keys = files[kind].map((f) => f.key);
+      const view = RAW_VIEWS[kind];
+      if (keys.length === 0) {
+        await duck.run(
+          rawTableDdl(RAW_DATASETS[kind], `${view}_empty`).replace('CREATE TABLE', 'CREATE TEMP TABLE'),
+        );
+        await duck.run(`CREATE TEMP VIEW ${view} AS SELECT * FROM ${view}_empty`);
+      } else {
+        await duck.run(`CREATE TEMP VIEW ${view} AS SELECT * FROM ${source(keys)}`);
+      }
+    }
+  } catch (error) {
+    duck.close();
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    duck,
+    files,
+    source,
+    query: (sql, params) => duck.rows(sql, params),
+    close() {
+      duck.close();
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { MachineEvent } from '../schema/events.js';
+import { Telemetry } from '../schema/telemetry.js';
+import type { RawKind } from './rawLayout.js';
+
+/**
+ * The columns of the raw Parquet files, per dataset. Types are what DuckDB writes and every reader sees:
+ * TIMESTAMPTZ is Parquet TIMESTAMP(MICROS, UTC-adjusted), DOUBLE is a 64-bit float, INTEGER/BIGINT are
+ * 32/64-bit integers, VARCHAR is a UTF-8 string. Event-specific columns are null for other event types.
+ * The lineage columns say which log message a row came from: (source_partition, source_offset) is unique
+ * within one topic, and the file name says the topic.
+ */
+
+export type RawColumnType = 'VARCHAR' | 'TIMESTAMPTZ' | 'DOUBLE' | 'INTEGER' | 'BIGINT';
+
+/** A landed message: the validated value, its event time and where it came from. */
+export interface RawRow<T> {
+  value: T;
+  /** Event time, epoch ms. */
+  ms: number;
+  partition: number;
+  offset: number;
+}
+
+export interface RawColumn<T> {
+  name: string;
+  type: RawColumnType;
+  /** What the column means, with its unit. */
+  description: string;
+  /** The cell: epoch ms for TIMESTAMPTZ, a number for DOUBLE/INTEGER/BIGINT, a string for VARCHAR, or null. */
+  cell: (row: RawRow<T>) => string | number | null;
+}
+
+export interface RawDataset<T> {
+  kind: RawKind;
+  /** The contract every landed row passed (the shared validator's schema). */
+  contract: typeof Telemetry | typeof MachineEvent;
+  /** The field holding the event time. */
+  timeField: 'timestamp' | 'event_timestamp';
+  columns: RawColumn<T>[];
+}
+
+const lineage = <T>(): RawColumn<T>[] => [
+  {
+    name: 'source_partition',
+    type: 'INTEGER',
+    description: 'log partition the message was read from',
+    cell: (r) => r.partition,
+  },
+  {
+    name: 'source_offset',
+    type: 'BIGINT',
+    description: 'offset of the message in its partition',
+    cell: (r) => r.offset,
+  },
+];
+
+/** Raw telemetry: one row per reading (two readings of one device in one second are two rows). */
+export const RAW_TELEMETRY: RawDataset<Telemetry> = {
+  kind: 'telemetry',
+  contract: Telemetry,
+  timeField: 'timestamp',
+  columns: [
+    {
+      name: 'device_id',
+      type: 'VARCHAR',
+      description: 'device id, stored literally',
+      cell: (r) => r.value.device_id,
+    },
+    { name: 'timestamp', type: 'TIMESTAMPTZ', description: 'event time (UTC, µs)', cell: (r) => r.ms },
+    {
+      name: 'energy_usage',
+      type: 'DOUBLE',
+      description: 'kWh in the reading interval',
+      cell: (r) => r.value.energy_usage,
+    },
+    { name: 'temperature', type: 'DOUBLE', description: '°C', cell: (r) => r.value.temperature },
+    { name: 'vibration', type: 'DOUBLE', description: 'mm/s²', cell: (r) => r.value.vibration },
+    {
+      name: 'signal_strength',
+      type: 'DOUBLE',
+      description: '% (0–100)',
+      cell: (r) => r.value.signal_strength,
+    },
+    ...lineage<Telemetry>(),
+  ],
+};
+
+/** A field of one event type, or null for the others. */
+const eventField =
+  (field: string) =>
+  (r: RawRow<MachineEvent>): string | number | null => {
+    const v = (r.value as Record<string, unknown>)[field];
+    return typeof v === 'string' || typeof v === 'number' ? v : null;
+  };
+
+/** Raw machine events: one row per event, event-specific columns null where they do not apply. */
+export const RAW_EVENTS: RawDataset<MachineEvent> = {
+  kind: 'events',
+  contract: MachineEvent,
+  timeField: 'event_timestamp',
+  columns: [
+    {
+      name: 'device_id',
+      type: 'VARCHAR',
+      description: 'device id, stored literally',
+      cell: (r) => r.value.device_id,
+    },
+    { name: 'event_timestamp', type: 'TIMESTAMPTZ', description: 'event time (UTC, µs)', cell: (r) => r.ms },
+    {
+      name: 'event_type',
+      type: 'VARCHAR',
+      description: 'failure | maintenance | inspection',
+      cell: (r) => r.value.event_type,
+    },
+    {
+      name: 'severity',
+      type: 'VARCHAR',
+      description: 'low | medium | high | critical',
+      cell: (r) => r.value.severity,
+    },
+    { name: 'error_code', type: 'VARCHAR', description: 'failure: ERRnnnn', cell: eventField('error_code') },
+    {
+      name: 'component',
+      type: 'VARCHAR',
+      description: 'failure: component that failed',
+      cell: eventField('component'),
+    },
+    {
+      name: 'root_cause',
+      type: 'VARCHAR',
+      description: 'failure: root cause',
+      cell: eventField('root_cause'),
+    },
+    {
+      name: 'technician',
+      type: 'VARCHAR',
+      description: 'maintenance: technician',
+      cell: eventField('technician'),
+    },
+    {
+      name: 'duration_min',
+      type: 'INTEGER',
+      description: 'maintenance: minutes',
+      cell: eventField('duration_min'),
+    },
+    {
+      name: 'parts_replaced',
+      type: 'VARCHAR',
+      description: 'maintenance: part replaced (none | bearing | filter | battery)',
+      cell: eventField('parts_replaced'),
+    },
+    {
+      name: 'status',
+      type: 'VARCHAR',
+      description: 'inspection: passed | failed',
+      cell: eventField('status'),
+    },
+    {
+      name: 'next_inspection_days',
+      type: 'INTEGER',
+      description: 'inspection: days until the next one',
+      cell: eventField('next_inspection_days'),
+    },
+    ...lineage<MachineEvent>(),
+  ],
+};
+
+export const RAW_DATASETS = { telemetry: RAW_TELEMETRY, events: RAW_EVENTS } as const;
+
+/** `CREATE TABLE name (col TYPE, …)` for a dataset's columns (names are the constants above). */
+export function rawTableDdl(
+  dataset: { columns: readonly { name: string; type: RawColumnType }[] },
+  table: string,
+): string {
+  return `CREATE TABLE ${table} (${dataset.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`;
+}
