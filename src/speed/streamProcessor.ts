@@ -45,7 +45,7 @@ export interface StreamProcessorOptions {
   onStats?: (stats: StreamStats, final: boolean) => void;
   /** Default 5000. */
   reportEveryMs?: number;
-  /** Readings per batch. Default 500. */
+  /** Readings per batch (one publish and one state update each). Default 2000. */
   batchSize?: number;
   /** Called with a warning that does not stop the run. */
   onWarning?: (message: string) => void;
@@ -178,7 +178,7 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
       stopAt,
       idleMs: options.idleMs,
       signal: options.signal,
-      batchSize: options.batchSize,
+      batchSize: options.batchSize ?? 2000,
     });
     stats.elapsedMs = Date.now() - started;
   } finally {

@@ -45,5 +45,12 @@ export async function startMockCluster(timeoutMs = 15_000): Promise<MockCluster>
     });
     child.on('exit', (code) => reject(new Error(`kcat exited with ${code}: ${text.slice(-500)}`)));
   });
-  return { brokers, stop: () => child.kill('SIGTERM') };
+  // kcat -P waits on stdin and may linger after SIGTERM; end its input and kill it so no pipe keeps us alive.
+  return {
+    brokers,
+    stop: () => {
+      child.stdin?.end();
+      child.kill('SIGKILL');
+    },
+  };
 }
