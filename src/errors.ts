@@ -65,6 +65,25 @@ export class ObjectNotFoundError extends StoreError {
   }
 }
 
+/** A catalog operation failed (Iceberg metadata or the catalog's own state). */
+export class CatalogError extends KitError {}
+
+/** A branch, commit or table the catalog does not know. */
+export class CatalogNotFoundError extends CatalogError {}
+
+/**
+ * A commit or merge lost a race: the branch moved and changed the same tables, or a table requirement
+ * (e.g. the snapshot the writer started from) no longer holds. Retriable: read the branch again, redo the
+ * change, commit again. `tables` names the conflicting tables.
+ */
+export class CatalogConflictError extends CatalogError {
+  readonly tables: string[];
+  constructor(message: string, tables: string[], options: { cause?: unknown } = {}) {
+    super(message, { ...options, retriable: true, context: { tables } });
+    this.tables = tables;
+  }
+}
+
 /** An error meant for the command line: printed without a stack, exits with `exitCode`. */
 export class CliError extends KitError {
   readonly exitCode: number;

@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { formatSettingsHelp } from '../config/config.js';
 import { CliError, ConfigError, KitError } from '../errors.js';
+import { registerCatalog } from './commands/catalog.js';
 import { registerLake } from './commands/lake.js';
 import { registerLand } from './commands/land.js';
 import { registerRules } from './commands/rules.js';
 import { registerRun } from './commands/run.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerStream } from './commands/stream.js';
+import { registerTable } from './commands/table.js';
 import { registerTail } from './commands/tail.js';
 import { registerTopics } from './commands/topics.js';
 
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   registerRules(program);
   registerLand(program);
   registerLake(program);
+  registerCatalog(program);
+  registerTable(program);
   const exitOverride = (command: Command) => {
     command.exitOverride();
     for (const sub of command.commands) exitOverride(sub);

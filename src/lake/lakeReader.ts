@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { InvalidArgumentError } from '../errors.js';
 import { type DuckSession, openDuckSession, sqlString } from './duckdb.js';
+import { localCopy } from './localCopy.js';
 import type { ObjectInfo, ObjectStore } from './objectStore.js';
 import {
   isCalendarDate,
@@ -86,15 +86,6 @@ export interface LakeReaderOptions extends DateRange {
   dataDir: string;
 }
 
-/** A local path DuckDB can read for a store object: the file itself locally, a downloaded copy for S3. */
-async function localCopy(store: ObjectStore, file: RawFile, dir: string): Promise<string> {
-  if (store.kind === 'local') return fileURLToPath(store.uri(file.key));
-  const target = path.join(dir, ...file.key.split('/'));
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(target, await store.get(file.key));
-  return target;
-}
-
 /**
  * Opens DuckDB over the raw files of a date range: `raw_telemetry` and `raw_events` are views over the
  * files (columns by name, so files written by hand with fewer columns read as nulls there). Local
@@ -124,7 +115,7 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
   };
   try {
     for (const kind of RAW_KINDS) {
-      for (const file of files[kind]) local.set(file.key, await localCopy(store, file, tmpDir));
+      for (const file of files[kind]) local.set(file.key, await localCopy(store, file.key, tmpDir));
       const keys = files[kind].map((f) => f.key);
       const view = RAW_VIEWS[kind];
       if (keys.length === 0) {

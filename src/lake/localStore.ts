@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidArgumentError, ObjectNotFoundError } from '../errors.js';
 import { crashPoint } from '../testing/crash.js';
 import {
@@ -141,6 +141,22 @@ export class LocalObjectStore implements ObjectStore {
 
   uri(key: string): string {
     return pathToFileURL(this.pathOf(key)).href;
+  }
+
+  keyOf(uri: string): string {
+    let file: string;
+    try {
+      file = fileURLToPath(uri);
+    } catch (error) {
+      throw new InvalidArgumentError(
+        `lake uri rejected: ${uri} is not a file:// URI (${(error as Error).message})`,
+      );
+    }
+    const relative = path.relative(this.root, file);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new InvalidArgumentError(`lake uri rejected: ${uri} is outside the lake ${this.root}`);
+    }
+    return assertObjectKey(relative.split(path.sep).join('/'));
   }
 
   describe(): string {

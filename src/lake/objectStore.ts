@@ -66,6 +66,8 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Absolute URI of a key (or of a prefix such as a table location): `file:///…` or `s3://bucket/key`. */
   uri(key: string): string;
+  /** The key of an absolute URI this store made (`uri`'s inverse); InvalidArgumentError for a URI elsewhere. */
+  keyOf(uri: string): string;
   /** Where the store is, for messages and logs; never contains a secret. */
   describe(): string;
   /** Releases connections; the store is not used afterwards. */

@@ -232,6 +232,14 @@ export class S3ObjectStore implements ObjectStore {
     return `s3://${this.bucket}/${assertObjectKey(key)}`;
   }
 
+  keyOf(uri: string): string {
+    const prefix = `s3://${this.bucket}/`;
+    if (!uri.startsWith(prefix)) {
+      throw new InvalidArgumentError(`lake uri rejected: ${uri} is not in bucket ${this.bucket}`);
+    }
+    return assertObjectKey(uri.slice(prefix.length));
+  }
+
   describe(): string {
     return this.where;
   }

@@ -309,6 +309,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       const uri = store.uri(key);
       expect(['file:', 's3:']).toContain(new URL(uri).protocol);
       expect(uri).toMatch(/warehouse\/gold\/device_health$/);
+      expect(store.keyOf(uri)).toBe(key);
+      expect(store.keyOf(store.uri('raw/odd name ü/x.parquet'))).toBe('raw/odd name ü/x.parquet');
+      expect(() => store.keyOf('https://example.com/warehouse/x')).toThrow(InvalidArgumentError);
+      expect(() => store.keyOf(`${uri.slice(0, uri.indexOf('warehouse'))}../elsewhere/x`)).toThrow(InvalidArgumentError);
       expect(store.describe()).toMatch(/^(local \/|s3:\/\/)/);
       if (fixture.secret) expect(store.describe()).not.toContain(fixture.secret);
     });

@@ -1,0 +1,19 @@
+import path from 'node:path';
+import type { Config } from '../config/config.js';
+import type { ObjectStore } from '../lake/objectStore.js';
+import { openEmbeddedCatalog } from './embeddedCatalog.js';
+import type { Catalog } from './port.js';
+
+/** The embedded catalog's SQLite file: `catalog/catalog.sqlite` under the data directory. */
+export function embeddedCatalogFile(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'catalog', 'catalog.sqlite');
+}
+
+/**
+ * Opens the configured catalog over the lake's store: the embedded catalog (branches and commits in
+ * SQLite under the data directory, table metadata in the store's warehouse/).
+ * @example const catalog = openCatalog(config, store);
+ */
+export function openCatalog(config: Pick<Config, 'dataDir'>, store: ObjectStore): Catalog {
+  return openEmbeddedCatalog({ file: embeddedCatalogFile(config), store });
+}

@@ -1,0 +1,80 @@
+import { refSnapshot } from '../iceberg/metadata.js';
+import type { TableMetadata } from '../iceberg/types.js';
+import type { Catalog, RefSpec, TableName } from './port.js';
+
+/** A table as `table ls` shows it. */
+export interface TableSummary {
+  table: TableName;
+  snapshot_id: number | null;
+  records: number;
+  data_files: number;
+  columns: number;
+  partitioned_by: string | null;
+  location: string;
+}
+
+/** One snapshot as `table history` shows it, newest first. */
+export interface SnapshotSummary {
+  snapshot_id: number;
+  parent_id: number | null;
+  sequence: number;
+  committed_at: string;
+  operation: string;
+  added_records: number;
+  deleted_records: number;
+  total_records: number;
+  current: boolean;
+  run_id: string | null;
+}
+
+/** Summaries of every table at a ref. */
+export async function summarizeTables(catalog: Catalog, ref: RefSpec): Promise<TableSummary[]> {
+  const out: TableSummary[] = [];
+  for (const table of await catalog.listTables(ref)) {
+    const { metadata } = await catalog.loadTable(ref, table);
+    out.push(summarizeTable(table, metadata));
+  }
+  return out;
+}
+
+export function summarizeTable(table: TableName, metadata: TableMetadata): TableSummary {
+  const snapshot = refSnapshot(metadata);
+  const schema = metadata.schemas.find((s) => s['schema-id'] === metadata['current-schema-id']);
+  const spec = metadata['partition-specs'].find((s) => s['spec-id'] === metadata['default-spec-id']);
+  const part = spec?.fields[0];
+  return {
+    table,
+    snapshot_id: snapshot?.['snapshot-id'] ?? null,
+    records: Number(snapshot?.summary['total-records'] ?? 0),
+    data_files: Number(snapshot?.summary['total-data-files'] ?? 0),
+    columns: schema?.fields.length ?? 0,
+    partitioned_by: part
+      ? `${part.transform}(${schema?.fields.find((f) => f.id === part['source-id'])?.name ?? part['source-id']})`
+      : null,
+    location: metadata.location,
+  };
+}
+
+/** The table's snapshots, newest first. */
+export function tableHistory(metadata: TableMetadata): SnapshotSummary[] {
+  const current = refSnapshot(metadata)?.['snapshot-id'];
+  return [...metadata.snapshots]
+    .sort((a, b) => b['sequence-number'] - a['sequence-number'])
+    .map((s) => ({
+      snapshot_id: s['snapshot-id'],
+      parent_id: s['parent-snapshot-id'] ?? null,
+      sequence: s['sequence-number'],
+      committed_at: new Date(s['timestamp-ms']).toISOString(),
+      operation: s.summary.operation,
+      added_records: Number(s.summary['added-records'] ?? 0),
+      deleted_records: Number(s.summary['deleted-records'] ?? 0),
+      total_records: Number(s.summary['total-records'] ?? 0),
+      current: s['snapshot-id'] === current,
+      run_id: s.summary['lambda-iot.run-id'] ?? null,
+    }));
+}
+
+/** `gold_device_health` → `iot.gold_device_health`; a qualified name stays as it is. */
+export function qualifyTable(name: string, namespace = 'iot'): TableName {
+  return name.includes('.') ? name : `${namespace}.${name}`;
+}

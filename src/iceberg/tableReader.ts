@@ -1,0 +1,115 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import { CatalogNotFoundError } from '../errors.js';
+import { sqlString } from '../lake/duckdb.js';
+import { localCopy } from '../lake/localCopy.js';
+import { refSnapshot, schemaOf } from './metadata.js';
+import { duckType } from './schema.js';
+import { type IcebergContext, liveEntries } from './tableWriter.js';
+import type { DataFile, IcebergSchema, Snapshot, TableMetadata } from './types.js';
+
+export interface ScanOptions {
+  /** Read this snapshot instead of the table's current one (time travel within the metadata). */
+  snapshotId?: number;
+  /** Keep only files whose day partition lies in [fromDate, toDate] (YYYY-MM-DD, inclusive). */
+  fromDate?: string;
+  toDate?: string;
+}
+
+const DAY_MS = 86_400_000;
+const toDay = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+
+/** The snapshot a scan reads: the given id, or the current one (undefined for an empty table). */
+export function scanSnapshot(metadata: TableMetadata, snapshotId?: number): Snapshot | undefined {
+  if (snapshotId === undefined) return refSnapshot(metadata);
+  const snapshot = metadata.snapshots.find((s) => s['snapshot-id'] === snapshotId);
+  if (!snapshot) throw new CatalogNotFoundError(`iceberg snapshot not found: ${snapshotId}`);
+  return snapshot;
+}
+
+/**
+ * The live data files of the table at a snapshot, pruned by day partition when a date range is given.
+ * @example const files = await tableFiles(store, loaded.metadata, { fromDate: '2025-04-01' });
+ */
+export async function tableFiles(
+  store: IcebergContext['store'],
+  metadata: TableMetadata,
+  options: ScanOptions = {},
+): Promise<DataFile[]> {
+  const entries = await liveEntries(store, scanSnapshot(metadata, options.snapshotId));
+  const spec = metadata['partition-specs'].find((s) => s['spec-id'] === metadata['default-spec-id']);
+  const field = spec?.fields[0];
+  const from = options.fromDate === undefined ? undefined : toDay(options.fromDate);
+  const to = options.toDate === undefined ? undefined : toDay(options.toDate);
+  return entries
+    .map((e) => e.dataFile)
+    .filter((f) => {
+      if (field === undefined || (from === undefined && to === undefined)) return true;
+      const day = f.partition[field.name];
+      if (day === null || day === undefined) return false;
+      return (from === undefined || day >= from) && (to === undefined || day <= to);
+    });
+}
+
+/**
+ * A DuckDB query (in parentheses, usable after FROM) over the table at a snapshot: the live files read by
+ * column name, every column of the schema the snapshot was written with (or the current schema), columns
+ * a file lacks (added later) as NULL. S3 files are fetched to `ctx.tmpDir` first.
+ * @example const from = await tableQuery(ctx, loaded.metadata); await duck.rows(`SELECT count(*) FROM ${from}`);
+ */
+export async function tableQuery(
+  ctx: IcebergContext,
+  metadata: TableMetadata,
+  options: ScanOptions = {},
+): Promise<string> {
+  const snapshot = scanSnapshot(metadata, options.snapshotId);
+  const schema: IcebergSchema =
+    options.snapshotId === undefined ? schemaOf(metadata) : schemaOf(metadata, snapshot?.['schema-id']);
+  const files = await tableFiles(ctx.store, metadata, options);
+  const nulls = (names: Set<string>) =>
+    schema.fields
+      .map((f) => (names.has(f.name) ? `"${f.name}"` : `CAST(NULL AS ${duckType(f.type)}) AS "${f.name}"`))
+      .join(', ');
+  if (files.length === 0) return `(SELECT ${nulls(new Set())} WHERE false)`;
+  const paths: string[] = [];
+  for (const f of files) paths.push(await localCopy(ctx.store, ctx.store.keyOf(f.filePath), ctx.tmpDir));
+  const read = `read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true, hive_partitioning = false)`;
+  const present = new Set(
+    (
+      await ctx.duck.rows<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${read})`)
+    ).map((r) => r.column_name),
+  );
+  return `(SELECT ${nulls(present)} FROM ${read})`;
+}
+
+/**
+ * The rows of a table at a snapshot as JSON-safe objects: dates "YYYY-MM-DD", timestamps ISO 8601 with Z.
+ * @example const rows = await scanTable(ctx, loaded.metadata, { limit: 5 });
+ */
+export async function scanTable(
+  ctx: IcebergContext,
+  metadata: TableMetadata,
+  options: ScanOptions & {
+    limit?: number;
+    orderBy?: string[];
+    where?: { sql: string; params?: DuckDBValue[] };
+  } = {},
+): Promise<Record<string, unknown>[]> {
+  const schema = schemaOf(metadata, scanSnapshot(metadata, options.snapshotId)?.['schema-id']);
+  const from = await tableQuery(ctx, metadata, options);
+  const columns = schema.fields
+    .map((f) =>
+      f.type === 'timestamptz' || f.type === 'timestamp'
+        ? `strftime("${f.name}", '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS "${f.name}"`
+        : `"${f.name}"`,
+    )
+    .join(', ');
+  const order = (options.orderBy ?? schema.fields.slice(0, 2).map((f) => f.name))
+    .map((c) => `"${c}"`)
+    .join(', ');
+  const limit = options.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(options.limit))}`;
+  const where = options.where ? ` WHERE ${options.where.sql}` : '';
+  return ctx.duck.rows(
+    `SELECT ${columns} FROM ${from} t${where} ORDER BY ${order}${limit}`,
+    options.where?.params,
+  );
+}
