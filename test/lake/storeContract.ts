@@ -312,7 +312,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       expect(store.keyOf(uri)).toBe(key);
       expect(store.keyOf(store.uri('raw/odd name ü/x.parquet'))).toBe('raw/odd name ü/x.parquet');
       expect(() => store.keyOf('https://example.com/warehouse/x')).toThrow(InvalidArgumentError);
-      expect(() => store.keyOf(`${uri.slice(0, uri.indexOf('warehouse'))}../elsewhere/x`)).toThrow(InvalidArgumentError);
+      expect(() => store.keyOf(`${uri.slice(0, uri.indexOf('warehouse'))}../elsewhere/x`)).toThrow(
+        InvalidArgumentError,
+      );
       expect(store.describe()).toMatch(/^(local \/|s3:\/\/)/);
       if (fixture.secret) expect(store.describe()).not.toContain(fixture.secret);
     });
