@@ -21,8 +21,59 @@ export type {
   ProduceRecord,
   TopicPartitionOffset,
 } from './bus/port.js';
+export {
+  EmbeddedCatalog,
+  type EmbeddedCatalogOptions,
+  openEmbeddedCatalog,
+} from './catalog/embeddedCatalog.js';
+export { assertBranchName, parseTableName, tableKey } from './catalog/names.js';
+export { embeddedCatalogFile, openCatalog } from './catalog/openCatalog.js';
+export {
+  type Branch,
+  type Catalog,
+  type CommitInfo,
+  type CommitRequest,
+  type CommitResult,
+  type LoadedTable,
+  MAIN_BRANCH,
+  type MergeRequest,
+  type RefSpec,
+  type TableChange,
+  type TableName,
+} from './catalog/port.js';
+export {
+  qualifyTable,
+  type SnapshotSummary,
+  summarizeTable,
+  summarizeTables,
+  type TableSummary,
+  tableHistory,
+} from './catalog/tableInfo.js';
+export { ensureTable, readTable, writeToBranch } from './catalog/tableOps.js';
+export {
+  type Audit,
+  type AuditResult,
+  newRunId,
+  type WapOptions,
+  type WapResult,
+  writeAuditPublish,
+} from './catalog/wap.js';
 export * from './config/index.js';
 export * from './errors.js';
+export {
+  addColumnsChange,
+  type ColumnDefinition,
+  createTableChange,
+  type TableDefinition,
+} from './iceberg/schema.js';
+export { type ScanOptions, scanTable, tableFiles, tableQuery } from './iceberg/tableReader.js';
+export {
+  type IcebergContext,
+  type WriteOptions,
+  type WriteResult,
+  writeTableData,
+} from './iceberg/tableWriter.js';
+export type { Snapshot, TableMetadata } from './iceberg/types.js';
 export * from './ingest/index.js';
 export { type DuckSession, openDuckSession } from './lake/duckdb.js';
 export {

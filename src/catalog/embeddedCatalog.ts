@@ -76,14 +76,14 @@ export class EmbeddedCatalog implements Catalog {
   private readonly metadataCache = new Map<string, TableMetadata>();
 
   constructor(private readonly options: EmbeddedCatalogOptions) {
+    this.store = options.store;
+    this.now = options.now ?? Date.now;
+    this.beforeRefUpdate = options.beforeRefUpdate;
     fs.mkdirSync(path.dirname(options.file), { recursive: true });
     this.db = new Database(options.file, { timeout: 15_000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
-    this.store = options.store;
-    this.now = options.now ?? Date.now;
-    this.beforeRefUpdate = options.beforeRefUpdate;
     this.db
       .transaction(() => {
         const root = this.db.prepare('select 1 from commits where hash = ?').get(ROOT_HASH);
@@ -92,7 +92,7 @@ export class EmbeddedCatalog implements Catalog {
             .prepare(
               'insert into commits (hash, parent, merge_parent, message, author, time_ms) values (?, null, null, ?, ?, ?)',
             )
-            .run(ROOT_HASH, 'catalog created', 'lambda-iot', 0);
+            .run(ROOT_HASH, 'catalog created', 'lambda-iot', this.now());
         }
         this.db.prepare('insert or ignore into refs (name, hash) values (?, ?)').run(MAIN_BRANCH, ROOT_HASH);
       })

@@ -5,7 +5,8 @@ import type { Catalog, RefSpec, TableName } from './port.js';
 /** A table as `table ls` shows it. */
 export interface TableSummary {
   table: TableName;
-  snapshot_id: number | null;
+  /** Iceberg snapshot ids are 64-bit: shown as strings. */
+  snapshot_id: string | null;
   records: number;
   data_files: number;
   columns: number;
@@ -15,8 +16,9 @@ export interface TableSummary {
 
 /** One snapshot as `table history` shows it, newest first. */
 export interface SnapshotSummary {
-  snapshot_id: number;
-  parent_id: number | null;
+  /** Iceberg snapshot ids are 64-bit: shown as strings. */
+  snapshot_id: string;
+  parent_id: string | null;
   sequence: number;
   committed_at: string;
   operation: string;
@@ -44,7 +46,7 @@ export function summarizeTable(table: TableName, metadata: TableMetadata): Table
   const part = spec?.fields[0];
   return {
     table,
-    snapshot_id: snapshot?.['snapshot-id'] ?? null,
+    snapshot_id: snapshot === undefined ? null : String(snapshot['snapshot-id']),
     records: Number(snapshot?.summary['total-records'] ?? 0),
     data_files: Number(snapshot?.summary['total-data-files'] ?? 0),
     columns: schema?.fields.length ?? 0,
@@ -61,8 +63,8 @@ export function tableHistory(metadata: TableMetadata): SnapshotSummary[] {
   return [...metadata.snapshots]
     .sort((a, b) => b['sequence-number'] - a['sequence-number'])
     .map((s) => ({
-      snapshot_id: s['snapshot-id'],
-      parent_id: s['parent-snapshot-id'] ?? null,
+      snapshot_id: String(s['snapshot-id']),
+      parent_id: s['parent-snapshot-id'] === undefined ? null : String(s['parent-snapshot-id']),
       sequence: s['sequence-number'],
       committed_at: new Date(s['timestamp-ms']).toISOString(),
       operation: s.summary.operation,
