@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { formatSettingsHelp } from '../config/config.js';
 import { CliError, ConfigError, KitError } from '../errors.js';
+import { registerBatch } from './commands/batch.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerLake } from './commands/lake.js';
 import { registerLand } from './commands/land.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerRules(program);
   registerLand(program);
   registerLake(program);
+  registerBatch(program);
   registerCatalog(program);
   registerTable(program);
   const exitOverride = (command: Command) => {

@@ -80,6 +80,8 @@ export interface LakeReader {
 }
 
 export interface LakeReaderOptions extends DateRange {
+  /** A different date range for one dataset, e.g. `{ events: { to: '2025-04-07' } }` for all events up to a date. */
+  ranges?: Partial<Record<RawKind, DateRange>>;
   /** Where copies of S3 objects are kept while the reader is open (default: a new folder under dataDir/tmp). */
   tmpDir?: string;
   /** The data directory (for the default tmpDir). */
@@ -99,7 +101,8 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
   const range = { from: options.from, to: options.to };
   checkRange(range);
   const files = {} as Record<RawKind, RawFile[]>;
-  for (const kind of RAW_KINDS) files[kind] = await listRawFiles(store, kind, range);
+  for (const kind of RAW_KINDS)
+    files[kind] = await listRawFiles(store, kind, options.ranges?.[kind] ?? range);
   const tmpDir =
     options.tmpDir ??
     path.join(options.dataDir, 'tmp', `lake-read-${process.pid}-${Date.now().toString(36)}`);
@@ -124,7 +127,17 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
         );
         await duck.run(`CREATE TEMP VIEW ${view} AS SELECT * FROM ${view}_empty`);
       } else {
-        await duck.run(`CREATE TEMP VIEW ${view} AS SELECT * FROM ${source(keys)}`);
+        // Every landing column, by name and type, whether or not the files have it (files dropped in by
+        // hand may lack some: those read as NULL); extra columns of such files are kept after them.
+        const present = await duck.rows<{ column_name: string }>(
+          `SELECT column_name FROM (DESCRIBE SELECT * FROM ${source(keys)})`,
+        );
+        const names = new Set(present.map((r) => r.column_name));
+        const columns = RAW_DATASETS[kind].columns.map((c) =>
+          names.has(c.name) ? `CAST("${c.name}" AS ${c.type}) AS "${c.name}"` : `CAST(NULL AS ${c.type}) AS "${c.name}"`,
+        );
+        const extra = [...names].filter((n) => !RAW_DATASETS[kind].columns.some((c) => c.name === n)).map((n) => `"${n}"`);
+        await duck.run(`CREATE TEMP VIEW ${view} AS SELECT ${[...columns, ...extra].join(', ')} FROM ${source(keys)}`);
       }
     }
   } catch (error) {

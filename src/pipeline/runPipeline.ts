@@ -1,11 +1,19 @@
+import path from 'node:path';
+import { type BatchResult, runBatch } from '../batch/runBatch.js';
 import { describeTopics, type TopicSummary } from '../bus/lag.js';
 import { describeLogTarget } from '../bus/openLog.js';
 import type { Log } from '../bus/port.js';
+import { openCatalog } from '../catalog/openCatalog.js';
+import type { Catalog } from '../catalog/port.js';
+import { MAIN_BRANCH } from '../catalog/port.js';
+import { readTable } from '../catalog/tableOps.js';
 import type { Config } from '../config/config.js';
 import { topicName } from '../config/names.js';
 import { DAY_MS, DEFAULT_CADENCE_MS, DEFAULT_FROM_MS, type SimulationOptions } from '../ingest/index.js';
+import { openDuckSession } from '../lake/duckdb.js';
 import { summarizeLake } from '../lake/lakeSummary.js';
 import { type LandingStats, runLandingSink } from '../lake/landingSink.js';
+import type { ObjectStore } from '../lake/objectStore.js';
 import { openObjectStore } from '../lake/openObjectStore.js';
 import { RAW_KINDS, type RawKind, rawPrefix } from '../lake/rawLayout.js';
 import type { MachineEvent } from '../schema/events.js';
@@ -49,6 +57,10 @@ export interface PipelineSummary {
   anomalies: AnomalySummary;
   /** The landing sink's work in this run (nothing read when everything was already landed). */
   landing: LandingStats;
+  /** The batch run: silver and Gold built, audited and published to main (or why nothing was). */
+  batch: BatchResult;
+  /** The devices most at risk on the newest published date (gold_failure_predictions on main). */
+  topRisk: Record<string, unknown>[];
   /** What the lake holds now under raw/, per dataset (files, rows from the Parquet footers, bytes). */
   lake: { store: string } & Record<RawKind, { files: number; rows: number; bytes: number }>;
   topics: TopicSummary[];
@@ -130,6 +142,9 @@ export async function runPipeline(
   const store = await openObjectStore(config);
   let landing: LandingStats;
   let lake: PipelineSummary['lake'];
+  let batch: BatchResult;
+  let topRisk: Record<string, unknown>[];
+  const catalog = openCatalog(config, store);
   try {
     landing = await runLandingSink({ log, store, config, untilEnd: true, signal: effects.signal });
     lake = { store: store.describe() } as PipelineSummary['lake'];
@@ -137,10 +152,16 @@ export async function runPipeline(
       const { totals } = await summarizeLake(store, rawPrefix(kind));
       lake[kind] = { files: totals.objects, rows: totals.rows, bytes: totals.bytes };
     }
+    effects.onStep?.('land', 'done', `${landing.telemetry.rows + landing.events.rows} rows landed`);
+
+    effects.onStep?.('batch', 'start');
+    batch = await runBatch({ config, store, catalog });
+    topRisk = await topRiskDevices(config, store, catalog);
+    effects.onStep?.('batch', 'done', batch.published ? 'published' : batch.reason);
   } finally {
+    await catalog.close();
     await store.close();
   }
-  effects.onStep?.('land', 'done', `${landing.telemetry.rows + landing.events.rows} rows landed`);
 
   effects.onStep?.('topics', 'start');
   const topics = await describeTopics(log);
@@ -165,7 +186,38 @@ export async function runPipeline(
     anomalies,
     landing,
     lake,
+    batch,
+    topRisk,
     topics,
     elapsedMs: Date.now() - started,
   };
+}
+
+/** The five devices with the highest failure_risk_score on the newest prediction date published on main. */
+async function topRiskDevices(
+  config: Config,
+  store: ObjectStore,
+  catalog: Catalog,
+): Promise<Record<string, unknown>[]> {
+  const duck = await openDuckSession();
+  try {
+    const ctx = { duck, store, tmpDir: path.join(config.dataDir, 'tmp', 'top-risk') };
+    const rows = await readTable(catalog, ctx, MAIN_BRANCH, 'iot.gold_failure_predictions');
+    const newest = rows.reduce(
+      (d, r) => ((r.prediction_date as string) > d ? (r.prediction_date as string) : d),
+      '',
+    );
+    return rows
+      .filter((r) => r.prediction_date === newest)
+      .sort((a, b) => (b.failure_risk_score as number) - (a.failure_risk_score as number))
+      .slice(0, 5)
+      .map((r) => ({
+        device_id: r.device_id,
+        prediction_date: r.prediction_date,
+        failure_risk_score: r.failure_risk_score,
+        recommended_action: r.recommended_action,
+      }));
+  } finally {
+    duck.close();
+  }
 }

@@ -54,7 +54,7 @@ export function registerCatalog(program: Command): void {
           });
         }
         if (options.json) return printJson(rows);
-        return writeOut(formatTextTable(rows.map((r) => ({ ...r, head: short(r.head) }))));
+        return writeOut(`${formatTextTable(rows.map((r) => ({ ...r, head: short(r.head) })))}\n`);
       });
     });
 
@@ -68,7 +68,7 @@ export function registerCatalog(program: Command): void {
       await withCatalog(async ({ catalog: c }) => {
         const commits = await c.log(ref, { limit: options.limit });
         if (options.json) return printJson(commits);
-        return writeOut(formatLog(commits));
+        return writeOut(`${formatLog(commits)}\n`);
       });
     });
 

@@ -44,6 +44,29 @@ export function formatSummary(s: PipelineSummary): string {
     `           telemetry ${formatCount(l.telemetry.files)} files, ${formatCount(l.telemetry.rows)} rows, ${formatBytes(l.telemetry.bytes)}`,
     `           events    ${formatCount(l.events.files)} files, ${formatCount(l.events.rows)} rows, ${formatBytes(l.events.bytes)}`,
   );
+  const b = s.batch;
+  if (b.range === null)
+    lines.push(`batch      nothing new to build (${b.reason}); main at ${b.mainHash.slice(0, 12)}`);
+  else {
+    const failed = b.audits.filter((a) => !a.passed);
+    lines.push(
+      `batch      gold ${b.range.from} … ${b.range.to}: ${b.tables.map((t) => `${t.table.split('.')[1]} ${formatCount(t.rows)}`).join(', ')} rows`,
+      `           audits ${b.audits.length - failed.length}/${b.audits.length} passed; ${b.published ? `published to main at commit ${b.mainHash.slice(0, 12)}` : `NOT published (${failed.map((a) => a.name).join('; ')}), branch ${b.branch}`}`,
+    );
+    if (b.quality?.rocAuc != null) {
+      lines.push(
+        `           failure_risk_score vs failures within ${b.quality.horizonDays} days: ROC AUC ${b.quality.rocAuc.toFixed(2)}, precision@${b.quality.k} ${pct(b.quality.precisionAtK)} (base rate ${pct(b.quality.baseRate)})`,
+      );
+    }
+  }
+  if (s.topRisk.length > 0) {
+    lines.push(`top risk   on ${s.topRisk[0]!.prediction_date} (gold_failure_predictions on main):`);
+    for (const r of s.topRisk) {
+      lines.push(
+        `           ${String(r.device_id).padEnd(12)} ${Number(r.failure_risk_score).toFixed(2)}  ${r.recommended_action}`,
+      );
+    }
+  }
   lines.push('', 'topics');
   for (const t of s.topics) {
     const total = t.partitions.reduce((sum, p) => sum + p.endOffset, 0);

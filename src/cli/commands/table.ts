@@ -31,7 +31,7 @@ export function registerTable(program: Command): void {
         const tables = await summarizeTables(catalog, options.ref);
         if (options.json) return printJson(tables);
         if (tables.length === 0) return writeOut(`no tables on ${options.ref}\n`);
-        return writeOut(formatTextTable(tables));
+        return writeOut(`${formatTextTable(tables)}\n`);
       });
     });
 
@@ -46,7 +46,7 @@ export function registerTable(program: Command): void {
         const { metadata } = await catalog.loadTable(options.ref, qualifyTable(name));
         const history = tableHistory(metadata);
         if (options.json) return printJson(history);
-        return writeOut(formatTextTable(history));
+        return writeOut(`${formatTextTable(history)}\n`);
       });
     });
 
@@ -62,7 +62,7 @@ export function registerTable(program: Command): void {
         const { metadata } = await catalog.loadTable(options.ref, qualifyTable(name));
         const rows = await scanTable(ctx, metadata, { limit: options.limit });
         if (options.json) return printJson(rows);
-        return writeOut(formatTextTable(rows));
+        return writeOut(`${formatTextTable(rows)}\n`);
       });
     });
 }

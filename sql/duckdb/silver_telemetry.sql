@@ -1,0 +1,91 @@
+-- silver_telemetry
+-- Grain:   one row per raw reading whose UTC date lies in [$from_date − 6, $to_date] (the days Gold needs:
+--          the run's range plus the 7-day windows that end in it).
+-- Inputs:  raw_telemetry (the lake's raw Parquet files, landed by `lambda-iot land`).
+-- Params:  $from_date, $to_date (DATE, inclusive), $vibration_threshold (3.0), $baseline_min_readings (100).
+-- Columns: the reading (device_id, timestamp, energy_usage, temperature, vibration, signal_strength), plus
+--   date, hour                UTC date and hour of the reading
+--   is_vibration_anomaly      vibration > $vibration_threshold
+--   is_temp_anomaly           temperature > mean + 2·stddev_samp of the device's readings on the 7 days before
+--   is_energy_spike           energy_usage > mean + 2·stddev_samp, same baseline
+--                             (no flag when that baseline has fewer than $baseline_min_readings readings)
+--   composite_health_score    round(0.4·(1 − temperature/30) + 0.3·(1 − vibration/5) + 0.3·signal_strength/100, 2),
+--                             clipped to [0, 1]
+-- Fixes of the reference: its mean/std were over the whole batch (a new batch changed old flags); here the
+-- baseline of day D is the device's own days D−7..D−1, from daily sums, so a day's flags never change
+-- unless its own baseline days change.
+WITH readings AS (
+  SELECT
+    device_id,
+    "timestamp",
+    CAST("timestamp" AS DATE) AS date,
+    hour("timestamp") AS hour,
+    energy_usage,
+    temperature,
+    vibration,
+    signal_strength
+  FROM raw_telemetry
+  WHERE CAST("timestamp" AS DATE) BETWEEN CAST($from_date AS DATE) - 13 AND CAST($to_date AS DATE)
+),
+
+daily_sums AS (
+  SELECT
+    device_id,
+    date,
+    count(*) AS n,
+    sum(temperature) AS s_temp,
+    sum(temperature * temperature) AS ss_temp,
+    sum(energy_usage) AS s_energy,
+    sum(energy_usage * energy_usage) AS ss_energy
+  FROM readings
+  GROUP BY device_id, date
+),
+
+baseline_sums AS (
+  SELECT
+    device_id,
+    date,
+    sum(n) OVER prior7 AS n,
+    sum(s_temp) OVER prior7 AS s_temp,
+    sum(ss_temp) OVER prior7 AS ss_temp,
+    sum(s_energy) OVER prior7 AS s_energy,
+    sum(ss_energy) OVER prior7 AS ss_energy
+  FROM daily_sums
+  WINDOW prior7 AS (
+    PARTITION BY device_id ORDER BY date
+    RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND INTERVAL 1 DAY PRECEDING
+  )
+),
+
+baselines AS (
+  SELECT
+    device_id,
+    date,
+    n AS baseline_readings,
+    s_temp / n AS temp_mean,
+    sqrt(greatest((ss_temp - s_temp * s_temp / n) / (n - 1), 0)) AS temp_std,
+    s_energy / n AS energy_mean,
+    sqrt(greatest((ss_energy - s_energy * s_energy / n) / (n - 1), 0)) AS energy_std
+  FROM baseline_sums
+  WHERE n >= $baseline_min_readings
+)
+
+SELECT
+  r.device_id,
+  r."timestamp",
+  r.date,
+  r.hour,
+  r.energy_usage,
+  r.temperature,
+  r.vibration,
+  r.signal_strength,
+  r.vibration > $vibration_threshold AS is_vibration_anomaly,
+  coalesce(r.temperature > b.temp_mean + 2 * b.temp_std, false) AS is_temp_anomaly,
+  coalesce(r.energy_usage > b.energy_mean + 2 * b.energy_std, false) AS is_energy_spike,
+  round(
+    least(1, greatest(0, 0.4 * (1 - r.temperature / 30) + 0.3 * (1 - r.vibration / 5) + 0.3 * (r.signal_strength / 100))),
+    2
+  ) AS composite_health_score
+FROM readings AS r
+LEFT JOIN baselines AS b ON b.device_id = r.device_id AND b.date = r.date
+WHERE r.date >= CAST($from_date AS DATE) - 6

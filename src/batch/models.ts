@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { KitError } from '../errors.js';
+import type { DuckSession } from '../lake/duckdb.js';
+import { findProjectRoot } from '../notebook/projectRoot.js';
+
+/** The batch layer's SQL models, in build order (each may use the tables built before it). */
+export const MODELS = [
+  'silver_telemetry',
+  'silver_events',
+  'gold_device_health',
+  'gold_failure_predictions',
+  'gold_maintenance_schedule',
+] as const;
+export type ModelName = (typeof MODELS)[number];
+
+/** The folder of the DuckDB models: `sql/duckdb/` of the kit, found from the working directory or the command. */
+export function sqlDir(): string {
+  const starts = [process.cwd(), process.argv[1] ? path.dirname(process.argv[1]) : undefined];
+  for (const start of starts) {
+    if (start === undefined) continue;
+    const dir = path.join(findProjectRoot(start), 'sql', 'duckdb');
+    if (fs.existsSync(path.join(dir, `${MODELS[0]}.sql`))) return dir;
+  }
+  throw new KitError(
+    `batch: cannot find the SQL models (sql/duckdb/${MODELS[0]}.sql) from ${process.cwd()}; run the kit from its folder`,
+  );
+}
+
+/** A model's SQL text. */
+export function readModel(name: ModelName, dir = sqlDir()): string {
+  return fs.readFileSync(path.join(dir, `${name}.sql`), 'utf8');
+}
+
+/** The `$name` parameters a SQL text uses. */
+export function modelParameters(sql: string): string[] {
+  const withoutComments = sql.replace(/--[^\n]*/g, '');
+  return [...new Set([...withoutComments.matchAll(/\$([a-z_][a-z0-9_]*)/g)].map((m) => m[1]!))];
+}
+
+/**
+ * Builds a model as a temporary table of the same name in the session, binding only the parameters the
+ * model uses (values are bound, never pasted into the SQL). Returns its row count.
+ * @example await buildModel(duck, 'silver_telemetry', { from_date: '2025-04-01', to_date: '2025-04-07', vibration_threshold: 3, baseline_min_readings: 100 });
+ */
+export async function buildModel(
+  duck: DuckSession,
+  name: ModelName,
+  params: Record<string, DuckDBValue>,
+  dir = sqlDir(),
+): Promise<number> {
+  const sql = readModel(name, dir).trim().replace(/;\s*$/, '');
+  const used = modelParameters(sql);
+  const missing = used.filter((p) => !(p in params));
+  if (missing.length > 0)
+    throw new KitError(`batch model ${name}: no value for ${missing.map((p) => `$${p}`).join(', ')}`);
+  const bound = Object.fromEntries(used.map((p) => [p, params[p]!]));
+  await duck.connection.run(`CREATE OR REPLACE TEMP TABLE ${name} AS ${sql}`, bound);
+  const [row] = await duck.rows<{ n: number }>(`SELECT count(*) AS n FROM ${name}`);
+  return row!.n;
+}

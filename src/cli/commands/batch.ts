@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { type BatchResult, runBatch } from '../../batch/runBatch.js';
+import { CliError } from '../../errors.js';
+import { withCatalog } from '../context.js';
+import { formatCount, printJson, say, writeOut } from '../output.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseDate(value: string): string {
+  if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new CliError(`expected a date YYYY-MM-DD, got '${value}'`, { exitCode: 2 });
+  }
+  return value;
+}
+
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+
+/** The human summary of a batch run. */
+export function formatBatch(r: BatchResult): string {
+  if (r.range === null)
+    return `batch ${r.runId}: nothing to do (${r.reason}); main stays at ${r.mainHash.slice(0, 12)}\n`;
+  const lines = [`batch ${r.runId}: ${r.range.from} … ${r.range.to} (${r.reason})`, '', 'models'];
+  for (const m of r.models)
+    lines.push(
+      `  ${m.model.padEnd(28)} ${formatCount(m.rows).padStart(10)} rows ${String(m.ms).padStart(6)} ms`,
+    );
+  lines.push('', 'written on the run branch');
+  for (const t of r.tables) {
+    lines.push(
+      `  ${t.table.padEnd(32)} ${formatCount(t.rows).padStart(8)} rows in ${t.files} files (${t.removedFiles} replaced)`,
+    );
+  }
+  lines.push('', 'audits');
+  for (const a of r.audits) {
+    lines.push(`  ${a.passed ? 'pass' : 'FAIL'}  ${a.name}: ${a.detail}`);
+    if (!a.passed) for (const row of a.offending ?? []) lines.push(`          ${JSON.stringify(row)}`);
+  }
+  lines.push('');
+  lines.push(
+    r.published
+      ? `published: main is at ${r.mainHash.slice(0, 12)}`
+      : `NOT published: main stays at ${r.mainHash.slice(0, 12)}${r.branch ? `; the run's tables are on branch ${r.branch}` : ''}`,
+  );
+  if (r.quality) {
+    const q = r.quality;
+    lines.push(
+      '',
+      `prediction quality (failure within ${q.horizonDays} days): ${formatCount(q.predictions)} device-days judged, ${q.positives} followed by a failure`,
+      `  ROC AUC ${q.rocAuc === null ? 'n/a' : q.rocAuc.toFixed(3)} (0.5 = chance); precision@${q.k} ${pct(q.precisionAtK)} vs base rate ${pct(q.baseRate)}`,
+    );
+  }
+  lines.push('', `done in ${(r.elapsedMs / 1000).toFixed(1)} s`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerBatch(program: Command): void {
+  program
+    .command('batch')
+    .summary('build silver and Gold from the lake, audit, publish atomically (Write-Audit-Publish)')
+    .description(
+      'Run the batch layer: the SQL models in sql/duckdb/ build silver_telemetry, silver_events and the three Gold tables ' +
+        '(gold_device_health, gold_failure_predictions, gold_maintenance_schedule) with DuckDB over the raw Parquet in the ' +
+        'lake; the Gold tables are written on a run branch (overwriting exactly the rebuilt days), audited, and published ' +
+        'to main in one atomic merge only if every audit passes. Without dates the run rebuilds what is new in the lake ' +
+        'since the last published run (late data included). Exit code 1 when an audit fails (main is unchanged; the run ' +
+        'branch is kept for inspection).',
+    )
+    .option('--from <date>', 'first date to rebuild, YYYY-MM-DD', parseDate)
+    .option('--to <date>', 'last date to rebuild, YYYY-MM-DD', parseDate)
+    .option('--full', 'rebuild every date in the lake')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ lambda-iot batch\n  $ lambda-iot batch --full\n  $ lambda-iot batch --from 2025-04-03 --to 2025-04-05 --json',
+    )
+    .action(async (options: { from?: string; to?: string; full?: boolean; json?: boolean }) => {
+      await withCatalog(async ({ config, store, catalog }) => {
+        const result = await runBatch({
+          config,
+          store,
+          catalog,
+          from: options.from,
+          to: options.to,
+          full: options.full,
+          onStep: (step, detail) => {
+            if (!options.json) say(`${step.padEnd(8)} ${detail}`);
+          },
+        });
+        if (options.json) await printJson(result);
+        else await writeOut(formatBatch(result));
+        if (result.range !== null && !result.published) {
+          const failed = result.audits.filter((a) => !a.passed).map((a) => a.name);
+          throw new CliError(`batch: audits failed (${failed.join('; ')}); nothing published`);
+        }
+      });
+    });
+}

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDuckSession, sqlString } from '../../src/lake/duckdb.js';
+import { runCli, tempDataDir } from '../support/cli.js';
+
+describe('lambda-iot batch', () => {
+  it('publishes Gold, then refuses a lake with impossible values: exit 1, main unchanged, the rows named', async () => {
+    const dataDir = tempDataDir('cli-batch');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir };
+    expect((await runCli(['simulate', '--devices', '3', '--days', '5', '--seed', '4'], env)).code).toBe(0);
+    expect((await runCli(['land', '--until-idle', '1s'], env)).code).toBe(0);
+    const first = await runCli(['batch', '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    const published = JSON.parse(first.stdout);
+    expect(published).toMatchObject({ published: true, range: { from: '2025-04-01', to: '2025-04-05' } });
+    expect(published.audits.every((a: { passed: boolean }) => a.passed)).toBe(true);
+    expect(published.quality.predictions).toBeGreaterThan(0);
+
+    const scan = await runCli(['table', 'scan', 'gold_device_health', '--limit', '5', '--json'], env);
+    const rows = JSON.parse(scan.stdout);
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toMatchObject({ device_id: 'device_1', date: '2025-04-01' });
+
+    // A file dropped into the lake by hand with a negative vibration.
+    const file = path.join(dataDir, 'lake', 'raw', 'telemetry', 'date=2025-04-03', 'manual-bad.parquet');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const duck = await openDuckSession();
+    await duck.run(
+      `COPY (SELECT 'device_2' AS device_id, TIMESTAMPTZ '2025-04-03 12:00:30+00' AS "timestamp", 1.5 AS energy_usage,
+             22.0 AS temperature, -4.0 AS vibration, 90.0 AS signal_strength) TO ${sqlString(file)} (FORMAT PARQUET)`,
+    );
+    duck.close();
+    const refused = await runCli(['batch'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(
+      /FAIL {2}silver inputs within contract ranges: 1 readings outside the contract ranges/,
+    );
+    expect(refused.stdout).toMatch(/"device_id":"device_2".*"vibration":-4/);
+    expect(refused.stdout).toMatch(
+      /NOT published: main stays at [0-9a-f]{12}; the run's tables are on branch run-/,
+    );
+    expect(refused.stderr).toMatch(
+      /batch: audits failed \(silver inputs within contract ranges\); nothing published/,
+    );
+    expect(refused.stdout).toContain(published.mainHash.slice(0, 12));
+    const log = JSON.parse((await runCli(['catalog', 'log', '--json', '--limit', '1'], env)).stdout);
+    expect(log[0].hash).toBe(published.mainHash);
+  }, 180_000);
+});
