@@ -103,7 +103,7 @@ const dailySql = (unit: 'celsius' | 'kelvin', runId: string) => `
 const lake = await openLakeReader(store, { dataDir: config.dataDir });
 const catalog = openCatalog(config, store);
 // The Iceberg writer runs its SQL in the lake reader's DuckDB session, where raw_telemetry is defined.
-const ctx = { duck: lake.duck, store: store, tmpDir: config.dataDir + '/tmp/notebook-03' };
+const ctx = { duck: lake.duck, store: store, tmpDir: `${config.dataDir}/tmp/notebook-03` };
 console.log(`table on main: ${await ensureTable(catalog, store, MAIN_BRANCH, daily)}`);
 
 // ## 3. Write on a branch: main does not see it

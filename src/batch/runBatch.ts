@@ -124,15 +124,16 @@ export function chooseRange(
   if (newTelemetry.length === 0 && newEvents.length === 0) {
     return { range: null, reason: 'nothing new in the lake since the last published run' };
   }
-  const starts = [...newTelemetry.map((f) => f.date), ...newEvents.map((f) => f.date)].sort();
-  const ends = [
-    ...newTelemetry.map((f) => (addDays(f.date, 7) < newest ? addDays(f.date, 7) : newest)),
+  const latest = (dates: string[]) => [...dates].sort().at(-1)!;
+  const earliest = (dates: string[]) => [...dates].sort()[0]!;
+  const from = latest([earliest([...newTelemetry, ...newEvents].map((f) => f.date)), dates[0]!]);
+  const to = latest([
+    from,
+    ...newTelemetry.map((f) => earliest([addDays(f.date, 7), newest])),
     ...newEvents.map(() => newest),
-  ].sort();
-  const to = ends[ends.length - 1]!;
-  const from = starts[0]! < dates[0]! ? dates[0]! : starts[0]!;
+  ]);
   return {
-    range: { from, to: to < from ? from : to },
+    range: { from, to },
     reason: `${newTelemetry.length} new telemetry and ${newEvents.length} new events files since the last published run`,
   };
 }

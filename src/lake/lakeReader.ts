@@ -134,10 +134,16 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
         );
         const names = new Set(present.map((r) => r.column_name));
         const columns = RAW_DATASETS[kind].columns.map((c) =>
-          names.has(c.name) ? `CAST("${c.name}" AS ${c.type}) AS "${c.name}"` : `CAST(NULL AS ${c.type}) AS "${c.name}"`,
+          names.has(c.name)
+            ? `CAST("${c.name}" AS ${c.type}) AS "${c.name}"`
+            : `CAST(NULL AS ${c.type}) AS "${c.name}"`,
         );
-        const extra = [...names].filter((n) => !RAW_DATASETS[kind].columns.some((c) => c.name === n)).map((n) => `"${n}"`);
-        await duck.run(`CREATE TEMP VIEW ${view} AS SELECT ${[...columns, ...extra].join(', ')} FROM ${source(keys)}`);
+        const extra = [...names]
+          .filter((n) => !RAW_DATASETS[kind].columns.some((c) => c.name === n))
+          .map((n) => `"${n}"`);
+        await duck.run(
+          `CREATE TEMP VIEW ${view} AS SELECT ${[...columns, ...extra].join(', ')} FROM ${source(keys)}`,
+        );
       }
     }
   } catch (error) {
