@@ -60,3 +60,43 @@ export async function buildModel(
   const [row] = await duck.rows<{ n: number }>(`SELECT count(*) AS n FROM ${name}`);
   return row!.n;
 }
+
+/** One test of a model: a query returning the offending rows (none when it passes). */
+export interface ModelTest {
+  model: ModelName;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The tests beside a model (`sql/duckdb/<model>.tests.sql`): queries introduced by `-- test: <name>`
+ * lines, each returning the rows that break it.
+ */
+export function readModelTests(name: ModelName, dir = sqlDir()): ModelTest[] {
+  const file = path.join(dir, `${name}.tests.sql`);
+  if (!fs.existsSync(file)) return [];
+  const parts = fs.readFileSync(file, 'utf8').split(/^-- test: (.+)$/m);
+  const tests: ModelTest[] = [];
+  for (let i = 1; i < parts.length; i += 2) {
+    const sql = parts[i + 1]!.replace(/--[^\n]*/g, '')
+      .trim()
+      .replace(/;\s*$/, '');
+    tests.push({ model: name, name: parts[i]!.trim(), sql });
+  }
+  return tests;
+}
+
+/** Runs every model test in the session (the models must be built) and returns the failures with sample rows. */
+export async function runModelTests(
+  duck: DuckSession,
+  dir = sqlDir(),
+): Promise<{ test: ModelTest; offending: Record<string, unknown>[] }[]> {
+  const failures: { test: ModelTest; offending: Record<string, unknown>[] }[] = [];
+  for (const model of MODELS) {
+    for (const test of readModelTests(model, dir)) {
+      const offending = await duck.rows(`SELECT * FROM (${test.sql}) LIMIT 5`);
+      if (offending.length > 0) failures.push({ test, offending });
+    }
+  }
+  return failures;
+}

@@ -1,0 +1,24 @@
+-- Tests of gold_device_health: each query returns the offending rows (none when the test passes).
+
+-- test: key (device_id, date) unique and not null
+SELECT device_id, date, count(*) AS n FROM gold_device_health
+GROUP BY device_id, date HAVING count(*) > 1 OR device_id IS NULL OR date IS NULL;
+
+-- test: a row exactly for each device-day with telemetry
+SELECT s.device_id, s.date FROM (SELECT DISTINCT device_id, date FROM silver_telemetry) AS s
+LEFT JOIN gold_device_health AS h USING (device_id, date)
+WHERE h.device_id IS NULL;
+
+-- test: failures_count is the number of failure events that day, failed_components their distinct components
+SELECT h.device_id, h.date, h.failures_count, h.failed_components FROM gold_device_health AS h
+WHERE h.failures_count <> (SELECT count(*) FROM silver_events AS e WHERE e.is_failure AND e.device_id = h.device_id AND e.event_date = h.date)
+   OR len(h.failed_components) > h.failures_count;
+
+-- test: days_since_maintenance is 999 or between 0 and the days since the first event
+SELECT device_id, date, days_since_maintenance FROM gold_device_health
+WHERE days_since_maintenance <> 999 AND days_since_maintenance NOT BETWEEN 0 AND 998;
+
+-- test: anomaly counts within the day's readings
+SELECT h.device_id, h.date FROM gold_device_health AS h
+JOIN (SELECT device_id, date, count(*) AS n FROM silver_telemetry GROUP BY ALL) AS s USING (device_id, date)
+WHERE h.vibration_anomalies > s.n OR h.temp_anomalies > s.n OR h.vibration_anomalies < 0;

@@ -1,0 +1,10 @@
+-- Tests of silver_events: each query returns the offending rows (none when the test passes).
+
+-- test: days_since_last_event is never negative and null only for a device's first event
+SELECT device_id, event_timestamp, days_since_last_event FROM (
+  SELECT *, row_number() OVER (PARTITION BY device_id ORDER BY event_timestamp, event_type) AS nth FROM silver_events
+) WHERE days_since_last_event < 0 OR (days_since_last_event IS NULL) <> (nth = 1);
+
+-- test: is_failure and is_maintenance follow event_type
+SELECT device_id, event_timestamp, event_type FROM silver_events
+WHERE is_failure <> (event_type = 'failure') OR is_maintenance <> (event_type = 'maintenance');
