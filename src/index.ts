@@ -3,6 +3,10 @@
  * programs import. Only re-exports; each name lives in its layer's folder.
  */
 
+export { GOLD_TABLES } from './batch/gold.js';
+export { buildModel, MODELS, type ModelName, readModelTests, runModelTests } from './batch/models.js';
+export { type PredictionQuality, predictionQuality, rocAuc, rocCurve } from './batch/quality.js';
+export { type BatchOptions, type BatchResult, runBatch } from './batch/runBatch.js';
 export {
   type ConsumeLoopOptions,
   type ConsumeLoopResult,

@@ -25,12 +25,15 @@
 // ## 1. A small plant, landed in the lake
 //
 // As in notebooks 01 and 02: simulate a plant into the log and land it in the lake (both steps skip what is
-// already done). Here 5 machines for 4 days are enough.
+// already done). Here 10 machines for two weeks: enough failures to judge a failure-risk score.
 
 import {
+  chartRiskHeatmap,
+  chartRocCurve,
   DAY_MS,
   DEFAULT_CADENCE_MS,
   DEFAULT_FROM_MS,
+  display,
   displayTable,
   ensureTable,
   MAIN_BRANCH,
@@ -40,6 +43,7 @@ import {
   openLog,
   openObjectStore,
   readTable,
+  runBatch,
   runLandingSink,
   type SimulationOptions,
   simulateToLog,
@@ -55,10 +59,10 @@ import {
 const config = useNotebookDataDir('03-batch-gold-and-wap');
 const log = await openLog(config);
 const simulation: SimulationOptions = {
-  devices: 5,
+  devices: 10,
   seed: 3,
   fromMs: DEFAULT_FROM_MS,
-  toMs: DEFAULT_FROM_MS + 4 * DAY_MS,
+  toMs: DEFAULT_FROM_MS + 14 * DAY_MS,
   cadenceMs: DEFAULT_CADENCE_MS,
   profile: 'degrading',
 };
@@ -228,14 +232,81 @@ displayTable(
   { title: 'The same table at two commits' },
 );
 
+// ## 7. The Gold tables: silver → Gold on a branch, audited, published
+//
+// The batch layer does the same at full size: the SQL models in `sql/duckdb/` build `silver_telemetry` (each reading
+// with its anomaly flags against the device's own baseline of the 7 days before, and a health score),
+// `silver_events`, and three Gold tables: **gold_device_health** (one row per device and day),
+// **gold_failure_predictions** (a failure-risk score per device and day from the 24 h and 7 day windows), and
+// **gold_maintenance_schedule** (a priority per device and day). `runBatch` writes all three on a run branch,
+// runs ten audits, and publishes them with one merge. Run again, it finds nothing new to build.
+
+const batch = await runBatch({ config: config, store: store, catalog: catalog });
+displayTable(
+  batch.models.map((m) => ({ model: m.model, rows: m.rows, ms: m.ms })),
+  { title: `Batch ${batch.runId}: ${batch.reason}` },
+);
+displayTable(
+  batch.audits.map((a) => ({ audit: a.name, passed: a.passed, detail: a.detail })),
+  { title: `Audits; published: ${batch.published}` },
+);
+displayTable(await summarizeTables(catalog, MAIN_BRANCH), { title: 'Tables on main' });
+
+// ## 8. Device health and failure risk
+//
+// Two views of the published Gold tables, with the failures (from the raw events) as crosses: the lowest health
+// score each device reached each day, and its failure-risk score. Look at the days before each cross.
+
+const failures = (await lake.query(
+  `SELECT device_id, CAST(CAST(event_timestamp AS DATE) AS VARCHAR) AS date FROM raw_events WHERE event_type = 'failure'`,
+)) as { device_id: string; date: string }[];
+const health = await readTable(catalog, ctx, MAIN_BRANCH, 'iot.gold_device_health');
+await display(
+  chartRiskHeatmap({
+    predictions: health,
+    dateField: 'date',
+    valueField: 'min_health_score',
+    lowIsBad: true,
+    failures: failures,
+    title: 'Lowest health score per device and day',
+  }),
+);
+const risk = await readTable(catalog, ctx, MAIN_BRANCH, 'iot.gold_failure_predictions');
+await display(
+  chartRiskHeatmap({ predictions: risk, failures: failures, title: 'Failure risk per device and day' }),
+);
+
+// ## 9. Is the risk score any good?
+//
+// The simulator's failures are in the data, so we can ask how well `failure_risk_score` ranks the device-days that
+// were followed by a failure within three days: the ROC curve plots, for every threshold, the share of those caught
+// (true-positive rate) against the share of the others flagged (false-positive rate). The diagonal is chance; the
+// area under the curve (AUC) is the probability that a device about to fail scores higher than one that is not.
+// The reference formula divides the day's vibration anomalies by 10, so any worn device saturates at 1: it ranks
+// only a little better than chance. That is a finding to act on, not a bug to hide.
+
+if (batch.quality && batch.quality.roc.length > 0) {
+  await display(chartRocCurve(batch.quality));
+  console.log(
+    `precision@${batch.quality.k}: ${((batch.quality.precisionAtK ?? 0) * 100).toFixed(1)} % vs base rate ${((batch.quality.baseRate ?? 0) * 100).toFixed(1)} %`,
+  );
+} else {
+  console.log(
+    `nothing new was built in this run (${batch.reason}); the quality was reported by the run that published`,
+  );
+  const { metadata } = await catalog.loadTable(MAIN_BRANCH, 'iot.gold_failure_predictions');
+  displayTable(tableHistory(metadata).slice(0, 3), { title: 'gold_failure_predictions: snapshots' });
+}
+
 // ## What's next
 //
 // - The same from a terminal: `LAMBDA_IOT_DATA_DIR=data/notebooks/03-batch-gold-and-wap npx lambda-iot catalog log`,
 //   `… table history daily_device_temperature`, `… table scan daily_device_temperature --limit 5`.
 // - Run the notebook again: a new run overwrites the days it covers (no duplicate rows) and `main` gains one
 //   publish commit per successful run.
-// - Next: the Gold tables of the reference implementation (device health, failure predictions, maintenance
-//   schedule) built the same way, as SQL models over the lake.
+// - The same batch from a terminal: `… npx lambda-iot batch --full`, then `… table history gold_device_health`.
+// - Drop a file with an impossible value into the lake (see the README) and run the batch again: the contract
+//   audit fails, main stays where it was, and the run's tables wait on their branch.
 
 lake.close();
 await catalog.close();

@@ -15,6 +15,31 @@ export interface PredictionQuality {
   /** The share of positives among all predictions: what precision@k would be by chance. */
   baseRate: number | null;
   k: number;
+  /** The ROC curve of the judged predictions (empty without both outcomes). */
+  roc: { fpr: number; tpr: number; threshold: number }[];
+}
+
+/** The ROC curve: (false-positive rate, true-positive rate) at every score threshold, from (0,0) to (1,1). */
+export function rocCurve(
+  rows: readonly { score: number; label: boolean }[],
+): { fpr: number; tpr: number; threshold: number }[] {
+  const positives = rows.filter((r) => r.label).length;
+  const negatives = rows.length - positives;
+  if (positives === 0 || negatives === 0) return [];
+  const sorted = [...rows].sort((a, b) => b.score - a.score);
+  const points = [{ fpr: 0, tpr: 0, threshold: Number.POSITIVE_INFINITY }];
+  let tp = 0;
+  let fp = 0;
+  for (let i = 0; i < sorted.length; ) {
+    const score = sorted[i]!.score;
+    while (i < sorted.length && sorted[i]!.score === score) {
+      if (sorted[i]!.label) tp++;
+      else fp++;
+      i++;
+    }
+    points.push({ fpr: fp / negatives, tpr: tp / positives, threshold: score });
+  }
+  return points;
 }
 
 /** ROC AUC by the rank-sum (Mann–Whitney) formula, ties counted as half. */
@@ -74,5 +99,6 @@ export async function predictionQuality(
     precisionAtK: precisions.length === 0 ? null : precisions.reduce((a, b) => a + b, 0) / precisions.length,
     baseRate: rows.length === 0 ? null : positives / rows.length,
     k,
+    roc: rocCurve(rows),
   };
 }
