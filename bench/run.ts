@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchGold, type GoldRow } from './gold.js';
 import { benchLanding, type LandingRow } from './landing.js';
 import { benchLogThroughput, type ThroughputRow } from './logThroughput.js';
 import { benchSpeedLayer, type SpeedRow } from './speedLayer.js';
@@ -40,6 +41,17 @@ function landingTable(r: LandingRow): string {
   ].join('\n');
 }
 
+function goldTable(r: GoldRow): string {
+  return [
+    '| readings | side | seconds | peak RSS MB |',
+    '|---:|---|---:|---:|',
+    `| ${fmt(r.readings)} | kit batch (models, Iceberg on a branch, audits, publish) | ${r.kit.seconds.toFixed(1)} | ${fmt(r.kit.peakRssMb)} |`,
+    `| ${fmt(r.readings)} | one hand-written DuckDB script | ${r.script.seconds.toFixed(1)} | ${fmt(r.script.peakRssMb)} |`,
+    '',
+    `kit ÷ script: ${(r.kit.seconds / r.script.seconds).toFixed(2)}× the time, ${(r.kit.peakRssMb / r.script.peakRssMb).toFixed(2)}× the peak memory (target ≤ 1.5× the time)`,
+  ].join('\n');
+}
+
 const only = process.argv[2];
 const messages = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const sections: string[] = [];
@@ -54,6 +66,12 @@ if (!only || only === 'speed') {
 if (!only || only === 'land') {
   process.stderr.write('landing sink vs DuckDB COPY…\n');
   sections.push(`### Landing\n\n${landingTable(await benchLanding())}`);
+}
+if (only === 'gold') {
+  process.stderr.write('gold: kit batch vs one hand-written DuckDB script…\n');
+  sections.push(
+    `### Gold\n\n${goldTable(await benchGold(Number(process.env.BENCH_DEVICES ?? 100), Number(process.env.BENCH_DAYS ?? 70)))}`,
+  );
 }
 const header = `lambda-iot-kit bench, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const text = `${header}\n\n${sections.join('\n\n')}\n`;

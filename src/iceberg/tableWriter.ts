@@ -183,26 +183,40 @@ export async function writeTableData(
       .map((s) => `"${byId.get(s['source-id'])!.name}" ${s.direction}`)
       .join(', ');
     const kv = `{"iceberg.schema": ${sqlString(JSON.stringify(schema))}}`;
+    // One COPY writes every day's file (DuckDB's PARTITION_BY), one grouped query gives every file's metrics.
+    const out = path.join(ctx.tmpDir, `iceberg-${process.pid}-${randomUUID()}`);
     fs.mkdirSync(ctx.tmpDir, { recursive: true });
-    for (const p of partitions) {
-      const where = p === null ? '__partition IS NULL' : `__partition = ${p}`;
-      const folder =
-        partField === undefined ? 'data' : `data/${partField.name}=${p === null ? 'null' : dayToDate(p)}`;
-      const key = `${tableKey}/${folder}/${String(sequenceNumber).padStart(5, '0')}-${randomUUID()}.parquet`;
-      const file = path.join(ctx.tmpDir, `iceberg-${process.pid}-${randomUUID()}.parquet`);
-      try {
-        await duck.run(
-          `COPY (SELECT ${columns} FROM ${stage} WHERE ${where}${sortBy ? ` ORDER BY ${sortBy}` : ''}) TO ${sqlString(file)} ` +
-            `(FORMAT PARQUET, COMPRESSION snappy, FIELD_IDS ${fieldIdsClause(schema)}, KV_METADATA ${kv})`,
-        );
-        const bytes = fs.readFileSync(file);
+    try {
+      await duck.run(
+        `COPY (SELECT ${columns}, __partition FROM ${stage}${sortBy ? ` ORDER BY ${sortBy}` : ''}) TO ${sqlString(out)} ` +
+          `(FORMAT PARQUET, COMPRESSION snappy, PARTITION_BY (__partition), FIELD_IDS ${fieldIdsClause(schema)}, KV_METADATA ${kv})`,
+      );
+      const metrics = await partitionMetrics(duck, stage, schema);
+      for (const p of partitions) {
+        const dir = path.join(out, `__partition=${p === null ? '__HIVE_DEFAULT_PARTITION__' : p}`);
+        const written = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.parquet')) : [];
+        if (written.length !== 1) {
+          throw new InvalidArgumentError(
+            `iceberg write to ${loaded.table}: expected one data file for partition ${p}, DuckDB wrote ${written.length}`,
+          );
+        }
+        const folder =
+          partField === undefined ? 'data' : `data/${partField.name}=${p === null ? 'null' : dayToDate(p)}`;
+        const key = `${tableKey}/${folder}/${String(sequenceNumber).padStart(5, '0')}-${randomUUID()}.parquet`;
+        const bytes = fs.readFileSync(path.join(dir, written[0]!));
         await store.put(key, bytes, { contentType: 'application/vnd.apache.parquet' });
-        added.push(
-          await fileMetrics(duck, stage, where, schema, store.uri(key), bytes.byteLength, partField?.name, p),
-        );
-      } finally {
-        fs.rmSync(file, { force: true });
+        const m = metrics.get(p)!;
+        added.push({
+          content: 0,
+          filePath: store.uri(key),
+          fileFormat: 'PARQUET',
+          partition: partField === undefined ? {} : { [partField.name]: p },
+          fileSizeInBytes: bytes.byteLength,
+          ...m,
+        });
       }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
     }
 
     // Manifests: added files in one; for an overwrite, the parent's live files in another (replaced days DELETED).
@@ -323,21 +337,19 @@ export async function writeTableData(
   }
 }
 
-/** Record count, value/null counts and bounds of one partition's rows, from the staged table. */
-async function fileMetrics(
+/** Record count, value/null counts and bounds of each partition's rows, from the staged table, in one query. */
+async function partitionMetrics(
   duck: DuckSession,
   stage: string,
-  where: string,
   schema: IcebergSchema,
-  filePath: string,
-  size: number,
-  partitionName: string | undefined,
-  partition: number | null,
-): Promise<DataFile> {
+): Promise<
+  Map<number | null, Omit<DataFile, 'content' | 'filePath' | 'fileFormat' | 'partition' | 'fileSizeInBytes'>>
+> {
   const primitive = schema.fields.filter(
     (f): f is typeof f & { type: IcebergPrimitive } => typeof f.type === 'string' && BOUNDED.has(f.type),
   );
   const select = [
+    '__partition AS p',
     'count(*) AS n',
     ...primitive.flatMap((f, i) => [
       `count("${f.name}") AS v${i}`,
@@ -345,33 +357,35 @@ async function fileMetrics(
       `max(${boundExpr(f.name, f.type)}) AS hi${i}`,
     ]),
   ];
-  const [row] = await duck.rows<Record<string, unknown>>(
-    `SELECT ${select.join(', ')} FROM ${stage} WHERE ${where}`,
+  const rows = await duck.rows<Record<string, unknown>>(
+    `SELECT ${select.join(', ')} FROM ${stage} GROUP BY __partition`,
   );
-  const n = Number(row!.n);
-  const valueCounts = new Map<number, number>();
-  const nullValueCounts = new Map<number, number>();
-  const lowerBounds = new Map<number, Uint8Array>();
-  const upperBounds = new Map<number, Uint8Array>();
-  primitive.forEach((f, i) => {
-    valueCounts.set(f.id, n);
-    nullValueCounts.set(f.id, n - Number(row![`v${i}`]));
-    const lo = row![`lo${i}`];
-    const hi = row![`hi${i}`];
-    const asValue = (v: unknown) => (typeof v === 'string' && f.type !== 'string' ? BigInt(v) : v);
-    if (lo !== null && lo !== undefined) lowerBounds.set(f.id, encodeBound(f.type, asValue(lo) as never));
-    if (hi !== null && hi !== undefined) upperBounds.set(f.id, encodeBound(f.type, asValue(hi) as never));
-  });
-  return {
-    content: 0,
-    filePath,
-    fileFormat: 'PARQUET',
-    partition: partitionName === undefined ? {} : { [partitionName]: partition },
-    recordCount: n,
-    fileSizeInBytes: size,
-    valueCounts,
-    nullValueCounts,
-    lowerBounds,
-    upperBounds,
-  };
+  const out = new Map<
+    number | null,
+    Omit<DataFile, 'content' | 'filePath' | 'fileFormat' | 'partition' | 'fileSizeInBytes'>
+  >();
+  for (const row of rows) {
+    const n = Number(row.n);
+    const valueCounts = new Map<number, number>();
+    const nullValueCounts = new Map<number, number>();
+    const lowerBounds = new Map<number, Uint8Array>();
+    const upperBounds = new Map<number, Uint8Array>();
+    primitive.forEach((f, i) => {
+      valueCounts.set(f.id, n);
+      nullValueCounts.set(f.id, n - Number(row[`v${i}`]));
+      const asValue = (v: unknown) => (typeof v === 'string' && f.type !== 'string' ? BigInt(v) : v);
+      const lo = row[`lo${i}`];
+      const hi = row[`hi${i}`];
+      if (lo !== null && lo !== undefined) lowerBounds.set(f.id, encodeBound(f.type, asValue(lo) as never));
+      if (hi !== null && hi !== undefined) upperBounds.set(f.id, encodeBound(f.type, asValue(hi) as never));
+    });
+    out.set((row.p as number | null) ?? null, {
+      recordCount: n,
+      valueCounts,
+      nullValueCounts,
+      lowerBounds,
+      upperBounds,
+    });
+  }
+  return out;
 }

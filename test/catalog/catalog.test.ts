@@ -284,6 +284,27 @@ describe('embedded catalog with Iceberg tables', () => {
     expect((await f.catalog.listBranches()).map((b) => b.name)).toEqual(['main', 'run-bad']);
   });
 
+  it('writes and reads an unpartitioned table', async () => {
+    const f = await localFixture();
+    const plain = { ...HEALTH, name: 'iot.plain', partitionByDay: undefined };
+    await createTable(f, plain);
+    await writeRows(
+      f,
+      plain.name,
+      healthRows([
+        ['d-1', '2025-04-01', 1, [], 'a'],
+        ['d-2', '2025-04-02', 2, [], 'a'],
+      ]),
+      'append',
+    );
+    const { metadata } = await f.catalog.loadTable(MAIN_BRANCH, plain.name);
+    expect(metadata['partition-specs'][0]!.fields).toEqual([]);
+    const files = await tableFiles(f.store, metadata);
+    expect(files).toHaveLength(1);
+    expect(files[0]!.filePath).toMatch(/\/warehouse\/iot\/plain\/data\/[^/]+\.parquet$/);
+    expect((await readRows(f, MAIN_BRANCH, plain.name)).map((r) => r.device_id)).toEqual(['d-1', 'd-2']);
+  });
+
   it('rejects bad branch and table names before touching anything', async () => {
     const f = await localFixture();
     await expect(f.catalog.createBranch('../x')).rejects.toBeInstanceOf(InvalidArgumentError);
