@@ -72,9 +72,8 @@ async function ensureLake(dir: string, devices: number, days: number): Promise<n
     const row = { value: m.value as never, ms: m.timestamp, partition: 0, offset: offset++ };
     const dataset = m.topic === 'telemetry' ? RAW_TELEMETRY : RAW_EVENTS;
     const columns = m.topic === 'telemetry' ? telemetry : events;
-    dataset.columns.forEach((c, i) =>
-      columns[i]!.push((c.cell as (r: typeof row) => string | number | null)(row)),
-    );
+    const cells = dataset.columns as readonly { cell: (r: typeof row) => string | number | null }[];
+    for (let i = 0; i < cells.length; i++) columns[i]!.push(cells[i]!.cell(row));
     if (m.topic === 'telemetry') readings++;
   }
   await flush();
