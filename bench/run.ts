@@ -67,7 +67,7 @@ if (!only || only === 'land') {
   process.stderr.write('landing sink vs DuckDB COPY…\n');
   sections.push(`### Landing\n\n${landingTable(await benchLanding())}`);
 }
-if (only === 'gold') {
+if (!only || only === 'gold') {
   process.stderr.write('gold: kit batch vs one hand-written DuckDB script…\n');
   sections.push(
     `### Gold\n\n${goldTable(await benchGold(Number(process.env.BENCH_DEVICES ?? 100), Number(process.env.BENCH_DAYS ?? 70)))}`,

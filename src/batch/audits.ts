@@ -1,7 +1,17 @@
 import type { Audit, AuditResult } from '../catalog/wap.js';
+import { duckType } from '../iceberg/schema.js';
+import type { IcebergType } from '../iceberg/types.js';
 import type { DuckSession } from '../lake/duckdb.js';
 import { TELEMETRY_RANGES } from '../schema/telemetry.js';
 import { GOLD_TABLES, PRIORITIES, RECOMMENDED_ACTIONS, WINDOWS } from './gold.js';
+
+/** A column definition's type as an Iceberg type (`list<string>` → a list of strings). */
+function toIcebergType(type: string): IcebergType {
+  const list = /^list<(\w+)>$/.exec(type);
+  return list
+    ? { type: 'list', 'element-id': 0, element: list[1] as never, 'element-required': false }
+    : (type as IcebergType);
+}
 
 /**
  * The batch run's audits. Each runs SQL in the run's DuckDB session over views of what the run wrote on
@@ -58,17 +68,17 @@ export function batchAudits(scope: AuditScope): Audit[] {
       run: async () => {
         const wrong: unknown[] = [];
         for (const gold of GOLD_TABLES) {
-          const actual = await duck.rows<{ column_name: string }>(
-            `SELECT column_name FROM (DESCRIBE audit_${gold.model})`,
+          const actual = await duck.rows<{ column_name: string; column_type: string }>(
+            `SELECT column_name, column_type FROM (DESCRIBE audit_${gold.model})`,
           );
-          const declared = gold.definition.columns.map((c) => c.name);
-          const names = actual.map((r) => r.column_name);
-          if (names.join(',') !== declared.join(','))
-            wrong.push({ table: gold.definition.name, declared, actual: names });
+          const declared = gold.definition.columns.map((c) => `${c.name} ${duckType(toIcebergType(c.type))}`);
+          const found = actual.map((r) => `${r.column_name} ${r.column_type}`);
+          if (found.join(',') !== declared.join(','))
+            wrong.push({ table: gold.definition.name, declared, found });
         }
         return {
           passed: wrong.length === 0,
-          detail: `${wrong.length} tables differ from their declared columns`,
+          detail: `${wrong.length} tables differ from their declared columns and types`,
           offending: wrong,
         };
       },
