@@ -32,3 +32,12 @@ export function durationMs(value: string): number {
   if (ms <= 0) throw new InvalidArgumentError('expected a positive duration');
   return ms;
 }
+
+/**
+ * The value of an `--until-idle [duration]` option in ms: the duration given, 2 s when the flag stands
+ * alone, undefined (run live) when it is absent.
+ */
+export function untilIdleMs(option: string | boolean | undefined): number | undefined {
+  if (typeof option === 'string') return durationMs(option);
+  return option ? 2_000 : undefined;
+}

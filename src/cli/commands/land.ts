@@ -4,7 +4,7 @@ import type { LandingStats } from '../../lake/landingSink.js';
 import { runLandingSink } from '../../lake/landingSink.js';
 import { openObjectStore } from '../../lake/openObjectStore.js';
 import { withLog } from '../context.js';
-import { durationMs } from '../options.js';
+import { untilIdleMs } from '../options.js';
 import { formatBytes, formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
 
 /** One line of counters, e.g. "read 98,013 · telemetry 28 files 97,991 rows 1.2 MB · events … · dead-lettered 0". */
@@ -53,12 +53,7 @@ export function registerLand(program: Command): void {
         '  $ LAMBDA_IOT_STORE=s3 LAMBDA_IOT_S3_ENDPOINT=http://localhost:9000 lambda-iot land --until-idle --json',
     )
     .action(async (options: { untilIdle?: string | boolean; ignoreCommitted?: boolean; json?: boolean }) => {
-      const idleMs =
-        typeof options.untilIdle === 'string'
-          ? durationMs(options.untilIdle)
-          : options.untilIdle
-            ? 2_000
-            : undefined;
+      const idleMs = untilIdleMs(options.untilIdle);
       await withLog(async (log, config) => {
         const store = await openObjectStore(config);
         const stop = stopSignal();

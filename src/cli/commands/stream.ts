@@ -3,7 +3,7 @@ import { describeLogTarget } from '../../bus/openLog.js';
 import { loadRuleSet, referenceRules } from '../../speed/ruleSet.js';
 import { runStreamProcessor, type StreamStats } from '../../speed/streamProcessor.js';
 import { withLog } from '../context.js';
-import { durationMs, positiveNumber } from '../options.js';
+import { positiveNumber, untilIdleMs } from '../options.js';
 import { formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
 
 /** One line of counters, e.g. "read 12,000 · anomalies 41 (confirmed 12) · dead-lettered 0 · lag 0". */
@@ -60,12 +60,7 @@ export function registerStream(program: Command): void {
         const rules = options.rules
           ? loadRuleSet(options.rules)
           : referenceRules({ vibrationThreshold: options.vibrationThreshold });
-        const idleMs =
-          typeof options.untilIdle === 'string'
-            ? durationMs(options.untilIdle)
-            : options.untilIdle
-              ? 2_000
-              : undefined;
+        const idleMs = untilIdleMs(options.untilIdle);
         await withLog(async (log, config) => {
           const stop = stopSignal();
           try {

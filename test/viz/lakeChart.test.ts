@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { chartLakePartitions } from '../../src/viz/chartLakePartitions.js';
+import { renderSvg } from '../../src/viz/render.js';
+
+describe('chartLakePartitions', () => {
+  it('draws rows per event date, one panel per dataset, files on the bars; other folders are left out', async () => {
+    const spec = chartLakePartitions({
+      prefix: '',
+      partitions: [
+        { prefix: 'raw/events/date=2025-04-01/', objects: 3, rows: 3, bytes: 5000, unreadable: [] },
+        {
+          prefix: 'raw/telemetry/date=2025-04-01/',
+          objects: 4,
+          rows: 14_000,
+          bytes: 160_000,
+          unreadable: [],
+        },
+        { prefix: 'warehouse/iot/t/metadata/', objects: 2, rows: null, bytes: 900, unreadable: [] },
+      ],
+      totals: { objects: 9, rows: 14_003, bytes: 165_900 },
+    });
+    const values = (spec as { data: { values: { dataset: string }[] } }).data.values;
+    expect(values.map((v) => v.dataset)).toEqual(['raw/events', 'raw/telemetry']);
+    const svg = await renderSvg(spec);
+    expect(svg).toContain('Rows per event date in the lake');
+    expect(svg).toContain('raw/telemetry');
+    expect(svg).toContain('2025-04-01');
+  });
+});
