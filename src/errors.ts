@@ -84,6 +84,9 @@ export class CatalogConflictError extends CatalogError {
   }
 }
 
+/** A commit older than the table's last snapshot expiry: its files may be gone, so it is not read. */
+export class CatalogExpiredError extends CatalogError {}
+
 /** An error meant for the command line: printed without a stack, exits with `exitCode`. */
 export class CliError extends KitError {
   readonly exitCode: number;

@@ -2,11 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CatalogConflictError, CatalogError, CatalogNotFoundError } from '../errors.js';
+import { CatalogConflictError, CatalogError, CatalogExpiredError, CatalogNotFoundError } from '../errors.js';
 import { applyUpdates, checkRequirements } from '../iceberg/metadata.js';
 import type { TableMetadata } from '../iceberg/types.js';
 import type { ObjectStore } from '../lake/objectStore.js';
 import { crashPoint } from '../testing/crash.js';
+import { EXPIRED_BEFORE_PROPERTY } from './maintenance.js';
 import { assertBranchName, parseTableName } from './names.js';
 import {
   type Branch,
@@ -264,7 +265,30 @@ export class EmbeddedCatalog implements Catalog {
         `catalog table not found: ${table} at ${typeof ref === 'string' ? ref : `${ref.branch} as of ${new Date(ref.asOfMs).toISOString()}`}`,
       );
     }
-    return { table, hash, metadataLocation: location, metadata: await this.readMetadata(location) };
+    const metadata = await this.readMetadata(location);
+    await this.assertNotExpired(table, hash, ref);
+    return { table, hash, metadataLocation: location, metadata };
+  }
+
+  /**
+   * A commit that is no branch's head and older than the table's last snapshot expiry (recorded on main)
+   * may reference deleted files: reading it fails with CatalogExpiredError.
+   */
+  private async assertNotExpired(table: TableName, hash: string, ref: RefSpec): Promise<void> {
+    const heads = new Set((await this.listBranches()).map((b) => b.hash));
+    if (heads.has(hash)) return;
+    const mainLocation = this.contents(this.headOf(MAIN_BRANCH)).get(table);
+    if (mainLocation === undefined) return;
+    const expiredBefore = Number(
+      (await this.readMetadata(mainLocation)).properties[EXPIRED_BEFORE_PROPERTY] ?? 0,
+    );
+    const row = this.commitRow(hash)!;
+    if (row.time_ms < expiredBefore) {
+      throw new CatalogExpiredError(
+        `catalog: ${table} at ${typeof ref === 'string' ? ref : hash.slice(0, 12)} is older than its last snapshot expiry ` +
+          `(${new Date(expiredBefore).toISOString()}); its files may be gone`,
+      );
+    }
   }
 
   async close(): Promise<void> {

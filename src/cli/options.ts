@@ -41,3 +41,9 @@ export function untilIdleMs(option: string | boolean | undefined): number | unde
   if (typeof option === 'string') return durationMs(option);
   return option ? 2_000 : undefined;
 }
+
+/** A duration that may be zero ("0", "0s"): for age limits where 0 means "any age". */
+export function ageMs(value: string): number {
+  if (/^0+(?:\.0+)?(ms|s|m|h|d)?$/.test(value.trim())) return 0;
+  return durationMs(value);
+}

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
+import { expireSnapshots, findOrphans } from '../../catalog/maintenance.js';
 import { MAIN_BRANCH } from '../../catalog/port.js';
 import { qualifyTable, summarizeTables, tableHistory } from '../../catalog/tableInfo.js';
+import { CliError } from '../../errors.js';
 import { scanTable } from '../../iceberg/tableReader.js';
 import { formatTextTable } from '../../notebook/formatTable.js';
 import { withCatalog } from '../context.js';
-import { nonNegativeInt } from '../options.js';
-import { printJson, writeOut } from '../output.js';
+import { ageMs, durationMs, nonNegativeInt, positiveInt } from '../options.js';
+import { formatBytes, printJson, writeOut } from '../output.js';
 
 export function registerTable(program: Command): void {
   const table = program
@@ -63,6 +65,78 @@ export function registerTable(program: Command): void {
         const rows = await scanTable(ctx, metadata, { limit: options.limit });
         if (options.json) return printJson(rows);
         return writeOut(`${formatTextTable(rows)}\n`);
+      });
+    });
+
+  table
+    .command('expire')
+    .summary('expire old snapshots of a table on a branch (default main)')
+    .argument('<table>', 'table name, e.g. gold_device_health')
+    .option('--keep <n>', 'keep the newest n snapshots', positiveInt)
+    .option('--older-than <duration>', 'keep snapshots younger than this, e.g. 7d', durationMs)
+    .option('--ref <branch>', 'the branch whose table metadata is trimmed', MAIN_BRANCH)
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nCommits older than the expiry can no longer be read (a typed "expired" error); other branches keep their own\n' +
+        'snapshots. Then `table orphans` finds the files nothing reachable references.\n\nExamples:\n' +
+        '  $ lambda-iot table expire gold_device_health --keep 5\n  $ lambda-iot table expire gold_device_health --older-than 7d',
+    )
+    .action(
+      async (name: string, options: { keep?: number; olderThan?: number; ref: string; json?: boolean }) => {
+        if (options.keep === undefined && options.olderThan === undefined) {
+          throw new CliError(
+            'table expire: give --keep N or --older-than T (e.g. --keep 5 or --older-than 7d)',
+            { exitCode: 2 },
+          );
+        }
+        await withCatalog(async ({ catalog }) => {
+          const result = await expireSnapshots(catalog, qualifyTable(name), {
+            keep: options.keep,
+            olderThanMs: options.olderThan,
+            branch: options.ref,
+          });
+          if (options.json) return printJson(result);
+          return writeOut(
+            result.expired.length === 0
+              ? `nothing to expire in ${result.table} on ${result.branch} (${result.kept.length} snapshots kept)\n`
+              : `expired ${result.expired.length} snapshots of ${result.table} on ${result.branch}, kept ${result.kept.length}; commit ${result.commit?.slice(0, 12)}\n`,
+          );
+        });
+      },
+    );
+
+  table
+    .command('orphans')
+    .summary("files under a table's location that nothing reachable references")
+    .argument('<table>', 'table name, e.g. gold_device_health')
+    .option(
+      '--older-than <duration>',
+      'only files at least this old (a writer may be about to commit newer ones); 0 = any age',
+      ageMs,
+      3 * 86_400_000,
+    )
+    .option('--delete', 'delete them')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nReachable: the table at the head of every branch and at every commit newer than its last expiry. Only the\n' +
+        "table's own location is scanned.\n\nExamples:\n  $ lambda-iot table orphans gold_device_health\n" +
+        '  $ lambda-iot table orphans gold_device_health --older-than 1h --delete',
+    )
+    .action(async (name: string, options: { olderThan: number; delete?: boolean; json?: boolean }) => {
+      await withCatalog(async ({ catalog, store }) => {
+        const result = await findOrphans(catalog, store, qualifyTable(name), {
+          olderThanMs: options.olderThan,
+          remove: options.delete === true,
+        });
+        if (options.json) return printJson(result);
+        const bytes = result.orphans.reduce((n, o) => n + o.size, 0);
+        const lines = result.orphans.map((o) => `  ${o.uri}  ${formatBytes(o.size)}  ${o.lastModified}`);
+        return writeOut(
+          `${result.orphans.length} orphan files (${formatBytes(bytes)}) in ${result.table}; ${result.referenced} referenced files kept` +
+            `${result.deleted ? '; deleted' : result.orphans.length > 0 ? '; rerun with --delete to remove them' : ''}\n${lines.join('\n')}${lines.length ? '\n' : ''}`,
+        );
       });
     });
 }

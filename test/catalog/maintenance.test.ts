@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { expireSnapshots, findOrphans } from '../../src/catalog/maintenance.js';
+import { MAIN_BRANCH } from '../../src/catalog/port.js';
+import { writeAuditPublish } from '../../src/catalog/wap.js';
+import { loadConfig } from '../../src/config/config.js';
+import { CatalogExpiredError } from '../../src/errors.js';
+import { scanTable } from '../../src/iceberg/tableReader.js';
+import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import { tempDataDir } from '../support/cli.js';
+import {
+  type CatalogFixture,
+  catalogFixture,
+  createTable,
+  HEALTH,
+  healthRows,
+  readRows,
+  writeRows,
+} from './fixture.js';
+
+const fixtures: CatalogFixture[] = [];
+afterEach(async () => {
+  for (const f of fixtures.splice(0)) {
+    await f.close();
+    await f.store.close();
+  }
+});
+
+describe('table maintenance: expire snapshots, then remove orphan files', () => {
+  it('drops a deleted branch’s files, keeps what a kept branch and every remaining snapshot need', async () => {
+    const dataDir = tempDataDir('maintenance');
+    const store = await openObjectStore(loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir }));
+    const f = await catalogFixture(store, dataDir);
+    fixtures.push(f);
+    await createTable(f, HEALTH);
+    // Three snapshots on main: three days, then a rewrite of the first day.
+    const first = await writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-01', 1, [], 's1']]), 'append');
+    await writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-02', 2, [], 's2']]), 'append');
+    await writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-01', 3, [], 's3']]), 'overwrite-partitions');
+    // A branch that writes, then is deleted without being merged.
+    await f.catalog.createBranch('scratch');
+    const scratch = await writeRows(
+      f,
+      HEALTH.name,
+      healthRows([['d-9', '2025-04-05', 9, [], 'scratch']]),
+      'append',
+      'scratch',
+    );
+    await f.catalog.deleteBranch('scratch');
+    // A run whose audit fails: its branch is kept for inspection.
+    const failed = await writeAuditPublish({
+      catalog: f.catalog,
+      runId: 'bad',
+      write: (branch) =>
+        writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-03', -5, [], 'bad']]), 'append', branch.name),
+      audits: [{ name: 'never passes', run: async () => ({ passed: false, detail: 'on purpose' }) }],
+    });
+    expect(failed.branchKept).toBe(true);
+
+    const expired = await expireSnapshots(f.catalog, HEALTH.name, { keep: 1 });
+    expect(expired.expired).toHaveLength(2);
+    await expect(f.catalog.loadTable(first.result.branch.hash, HEALTH.name)).rejects.toBeInstanceOf(
+      CatalogExpiredError,
+    );
+
+    // Nothing is old enough with the default 3 days: a writer might be about to commit those files.
+    expect((await findOrphans(f.catalog, store, HEALTH.name)).orphans).toEqual([]);
+    const result = await findOrphans(f.catalog, store, HEALTH.name, { olderThanMs: 0, remove: true });
+    const removed = result.orphans.map((o) => o.uri);
+    for (const file of scratch.written.added) expect(removed).toContain(file.filePath);
+    expect(removed.some((u) => u.endsWith('.metadata.json'))).toBe(true);
+    for (const o of result.orphans) expect(await store.head(store.keyOf(o.uri))).toBeUndefined();
+
+    // Main reads its current state; the kept branch reads, and so does every snapshot each branch still has.
+    expect((await readRows(f, MAIN_BRANCH, HEALTH.name)).map((r) => r.run_id)).toEqual(['s3', 's2']);
+    expect((await readRows(f, failed.branch, HEALTH.name)).map((r) => r.run_id).sort()).toEqual([
+      'bad',
+      's2',
+      's3',
+    ]);
+    for (const branch of await f.catalog.listBranches()) {
+      const { metadata } = await f.catalog.loadTable(branch.name, HEALTH.name);
+      for (const snapshot of metadata.snapshots) {
+        await expect(
+          scanTable(f.ctx, metadata, { snapshotId: snapshot['snapshot-id'] }),
+        ).resolves.toBeDefined();
+      }
+    }
+  });
+});
