@@ -46,7 +46,7 @@ export async function expireSnapshots(
   const keep = new Set<number>();
   if (current) keep.add(current['snapshot-id']);
   for (const ref of Object.values(metadata.refs)) keep.add(ref['snapshot-id']);
-  bySequence.slice(0, Math.max(1, options.keep ?? 1)).forEach((s) => keep.add(s['snapshot-id']));
+  for (const s of bySequence.slice(0, Math.max(1, options.keep ?? 1))) keep.add(s['snapshot-id']);
   if (options.olderThanMs !== undefined) {
     for (const s of bySequence) if (now - s['timestamp-ms'] < options.olderThanMs) keep.add(s['snapshot-id']);
   }
