@@ -143,7 +143,7 @@ export function batchAudits(scope: AuditScope): Audit[] {
         check(
           duck,
           `SELECT DISTINCT device_id FROM audit_gold_maintenance_schedule
-           WHERE device_id NOT IN (SELECT device_id FROM audit_gold_device_health)`,
+           WHERE device_id NOT IN (SELECT device_id FROM audit_all_gold_device_health)`,
           (n) => `${n} scheduled devices without health rows`,
         ),
     },
@@ -151,7 +151,7 @@ export function batchAudits(scope: AuditScope): Audit[] {
       name: 'newest gold date is the newest raw event date',
       run: async () => {
         const [row] = await duck.rows<{ newest: string | null }>(
-          'SELECT CAST(max(date) AS VARCHAR) AS newest FROM audit_gold_device_health',
+          'SELECT CAST(max(date) AS VARCHAR) AS newest FROM audit_all_gold_device_health',
         );
         const newest = row?.newest ?? null;
         const passed = newest === scope.newestRawDate;

@@ -164,6 +164,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const step = options.onStep ?? (() => {});
   const runId = newRunId();
   step('plan', 'reading the lake and the last published run');
+  // The watermark comes from a first listing; the run reads a second one, started after the first ended, so
+  // every file at or below the watermark (durable before the second listing began) is in what the run reads,
+  // even one the landing sink wrote into an earlier date folder while the first listing walked past it.
+  const stampable = watermarkOf([
+    ...(await listRawFiles(store, 'telemetry')),
+    ...(await listRawFiles(store, 'events')),
+  ]);
   const telemetry = await listRawFiles(store, 'telemetry');
   const events = await listRawFiles(store, 'events');
   const previous = await previousWatermark(catalog);
@@ -202,7 +209,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       const t0 = Date.now();
       models.push({ model, rows: await buildModel(lake.duck, model, params), ms: Date.now() - t0 });
     }
-    const watermark = JSON.stringify(watermarkOf([...telemetry, ...events]));
+    // A run over given dates has not looked at the rest of the lake: it keeps the previous watermark.
+    const partial = (options.from !== undefined || options.to !== undefined) && !options.full;
+    const watermark = JSON.stringify(partial ? (previous ?? { offsets: {}, foreign: [] }) : stampable);
+    const rebuiltDays: string[] = [];
+    for (let d = range.from; d <= range.to; d = addDays(d, 1)) rebuiltDays.push(d);
     const tables: BatchResult['tables'] = [];
     const wap = await writeAuditPublish({
       catalog,
@@ -224,6 +235,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
             },
             {
               mode: 'overwrite-partitions',
+              replaceDays: rebuiltDays,
               summary: {
                 [RUN_SUMMARY.runId]: runId,
                 [RUN_SUMMARY.watermark]: watermark,
@@ -252,6 +264,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
           const from = await tableQuery(ctx, loaded.metadata, { fromDate: range.from, toDate: range.to });
           await lake.duck.run(`CREATE OR REPLACE TEMP VIEW audit_${gold.model} AS SELECT * FROM ${from}`);
         }
+        // The newest-date audit looks at the whole table on the branch, not just the rebuilt days.
+        const health = await catalog.loadTable(written.hash, GOLD_TABLES[0]!.definition.name);
+        await lake.duck.run(
+          `CREATE OR REPLACE TEMP VIEW audit_all_gold_device_health AS SELECT * FROM ${await tableQuery(ctx, health.metadata)}`,
+        );
         return tables;
       },
       audits: batchAudits({ duck: lake.duck, from: range.from, to: range.to, newestRawDate }),

@@ -271,17 +271,19 @@ export class EmbeddedCatalog implements Catalog {
   }
 
   /**
-   * A commit that is no branch's head and older than the table's last snapshot expiry (recorded on main)
-   * may reference deleted files: reading it fails with CatalogExpiredError.
+   * A commit that is no branch's head and older than the table's last snapshot expiry (on any branch, as
+   * orphan removal counts it) may reference deleted files: reading it fails with CatalogExpiredError.
    */
   private async assertNotExpired(table: TableName, hash: string, ref: RefSpec): Promise<void> {
     const heads = new Set((await this.listBranches()).map((b) => b.hash));
     if (heads.has(hash)) return;
-    const mainLocation = this.contents(this.headOf(MAIN_BRANCH)).get(table);
-    if (mainLocation === undefined) return;
-    const expiredBefore = Number(
-      (await this.readMetadata(mainLocation)).properties[EXPIRED_BEFORE_PROPERTY] ?? 0,
-    );
+    let expiredBefore = 0;
+    for (const head of heads) {
+      const location = this.contents(head).get(table);
+      if (location === undefined) continue;
+      const at = Number((await this.readMetadata(location)).properties[EXPIRED_BEFORE_PROPERTY] ?? 0);
+      expiredBefore = Math.max(expiredBefore, at);
+    }
     const row = this.commitRow(hash)!;
     if (row.time_ms < expiredBefore) {
       throw new CatalogExpiredError(
@@ -409,21 +411,22 @@ export class EmbeddedCatalog implements Catalog {
     return this.ancestors(of).has(ancestor);
   }
 
-  /** The nearest commit both heads reach (breadth first from `a`). */
+  /**
+   * The best common ancestor of two heads: of the commits both reach, the latest (an ancestor of another
+   * common ancestor is never later than it, so after syncing main into a branch the sync's merge parent wins).
+   */
   private mergeBase(a: string, b: string): string {
     const reachable = this.ancestors(b);
-    const queue = [a];
-    const seen = new Set<string>();
-    while (queue.length > 0) {
-      const h = queue.shift()!;
-      if (reachable.has(h)) return h;
-      if (seen.has(h)) continue;
-      seen.add(h);
-      const row = this.commitRow(h);
-      if (row?.parent) queue.push(row.parent);
-      if (row?.merge_parent) queue.push(row.merge_parent);
+    let best: CommitRow | undefined;
+    for (const hash of this.ancestors(a)) {
+      if (!reachable.has(hash)) continue;
+      const row = this.commitRow(hash)!;
+      const later = best === undefined || row.time_ms > best.time_ms;
+      const tieButNewer =
+        best !== undefined && row.time_ms === best.time_ms && this.isAncestor(best.hash, hash);
+      if (later || tieButNewer) best = row;
     }
-    return ROOT_HASH;
+    return best?.hash ?? ROOT_HASH;
   }
 
   private insertCommit(

@@ -1,3 +1,4 @@
+import { CatalogNotFoundError } from '../errors.js';
 import { decodeManifest, decodeManifestList } from '../iceberg/avro.js';
 import { refSnapshot } from '../iceberg/metadata.js';
 import { ENTRY_STATUS, type Snapshot, type TableMetadata } from '../iceberg/types.js';
@@ -125,7 +126,12 @@ export async function findOrphans(
   let location: string | undefined;
   let expiredBefore = 0;
   const visit = async (ref: string) => {
-    const loaded = await catalog.loadTable(ref, table).catch(() => undefined);
+    // Only "no such table here" is skipped: any other failure must stop the scan, or live files would be
+    // taken for orphans.
+    const loaded = await catalog.loadTable(ref, table).catch((error: unknown) => {
+      if (error instanceof CatalogNotFoundError) return undefined;
+      throw error;
+    });
     if (!loaded) return;
     location ??= loaded.metadata.location;
     expiredBefore = Math.max(expiredBefore, Number(loaded.metadata.properties[EXPIRED_BEFORE_PROPERTY] ?? 0));

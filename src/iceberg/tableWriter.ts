@@ -35,6 +35,11 @@ export interface WriteOptions {
   mode: 'append' | 'overwrite-partitions';
   /** Extra snapshot summary entries, e.g. `{ 'lambda-iot.run-id': runId }`. */
   summary?: Record<string, string>;
+  /**
+   * overwrite-partitions: days (YYYY-MM-DD) to replace even when the new rows have none there, so a rebuilt
+   * day that now yields nothing loses its old rows. Default: only the days the new rows fall in.
+   */
+  replaceDays?: string[];
 }
 
 export interface WriteResult {
@@ -271,7 +276,10 @@ export async function writeTableData(
           existingRows += m.addedRowsCount + m.existingRowsCount;
         }
       } else {
-        const replaced = new Set(partitions);
+        const replaced = new Set<number | null>([
+          ...partitions,
+          ...(options.replaceDays ?? []).map((d) => Math.floor(Date.parse(`${d}T00:00:00Z`) / DAY_MS)),
+        ]);
         const kept: ManifestEntry[] = [];
         for (const entry of await liveEntries(store, parent)) {
           const value = partField ? (entry.dataFile.partition[partField.name] ?? null) : null;

@@ -321,4 +321,32 @@ describe('batch Gold on a hand-made lake (golden values)', () => {
       }),
     ).toEqual(health);
   });
+
+  it('a run over given dates keeps the watermark; a rebuilt day that yields nothing loses its old rows', async () => {
+    const { config, store, catalog, ctx } = await goldenLake();
+    expect((await runBatch({ config, store, catalog })).published).toBe(true);
+    // New readings for 04-03 arrive; an operator first rebuilds only 04-01.
+    const late = path.join(new URL(store.uri('raw/telemetry/date=2025-04-03/late.parquet')).pathname);
+    await ctx.duck.run(
+      `COPY (SELECT 'A' AS device_id, TIMESTAMPTZ '2025-04-03 06:00:00+00' AS "timestamp", 1.0 AS energy_usage, 20.0 AS temperature,
+             1.0 AS vibration, 80.0 AS signal_strength) TO ${sqlString(late)} (FORMAT PARQUET)`,
+    );
+    const partial = await runBatch({ config, store, catalog, from: '2025-04-01', to: '2025-04-01' });
+    expect(partial).toMatchObject({ published: true, range: { from: '2025-04-01', to: '2025-04-01' } });
+    // The default run still sees the new file: the partial run did not claim it.
+    const next = await runBatch({ config, store, catalog });
+    expect(next.range).toEqual({ from: '2025-04-03', to: '2025-04-03' });
+    const health = () =>
+      readTable(catalog, ctx, MAIN_BRANCH, 'iot.gold_device_health', { orderBy: ['device_id', 'date'] });
+    expect((await health()).filter((r) => r.date === '2025-04-03').map((r) => r.device_id)).toEqual([
+      'A',
+      'B',
+    ]);
+    // Both 04-03 files disappear from the lake (say, re-landed elsewhere): rebuilding 04-03 removes its rows.
+    await store.delete('raw/telemetry/date=2025-04-03/late.parquet');
+    await store.delete('raw/telemetry/date=2025-04-03/golden.parquet');
+    const emptied = await runBatch({ config, store, catalog, from: '2025-04-03', to: '2025-04-03' });
+    expect(emptied.audits.filter((a) => !a.passed).map((a) => a.name)).toEqual([]);
+    expect((await health()).filter((r) => r.date === '2025-04-03')).toEqual([]);
+  });
 });

@@ -176,6 +176,19 @@ describe('embedded catalog with Iceberg tables', () => {
     expect((await f.catalog.getBranch(MAIN_BRANCH)).hash).toBe(before.hash);
   });
 
+  it('merges a branch that was synced with main: the sync is the merge base, not a conflict', async () => {
+    const f = await localFixture();
+    await createTable(f, HEALTH);
+    await createTable(f, { ...HEALTH, name: 'iot.other' });
+    await f.catalog.createBranch('dev');
+    await writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-01', 1, [], 'main']]), 'append');
+    expect((await f.catalog.merge({ from: MAIN_BRANCH, into: 'dev' })).commit?.tables).toEqual([HEALTH.name]);
+    await writeRows(f, 'iot.other', healthRows([['d-2', '2025-04-01', 2, [], 'dev']]), 'append', 'dev');
+    const merged = await f.catalog.merge({ from: 'dev', into: MAIN_BRANCH });
+    expect(merged.commit?.tables).toEqual(['iot.other']);
+    expect((await readRows(f, MAIN_BRANCH, 'iot.other')).map((r) => r.run_id)).toEqual(['dev']);
+  });
+
   it('lets a stale writer commit other tables but not one that changed meanwhile (requirements and hashes)', async () => {
     const f = await localFixture();
     await createTable(f, HEALTH);

@@ -86,4 +86,35 @@ describe('table maintenance: expire snapshots, then remove orphan files', () => 
       }
     }
   });
+
+  it('an expiry on another branch also makes that branch’s older commits unreadable, with the typed error', async () => {
+    const dataDir = tempDataDir('maintenance-dev');
+    const store = await openObjectStore(loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir }));
+    const f = await catalogFixture(store, dataDir);
+    fixtures.push(f);
+    await createTable(f, HEALTH);
+    await f.catalog.createBranch('dev');
+    const old = await writeRows(
+      f,
+      HEALTH.name,
+      healthRows([['d-1', '2025-04-01', 1, [], 'a']]),
+      'append',
+      'dev',
+    );
+    await writeRows(
+      f,
+      HEALTH.name,
+      healthRows([['d-1', '2025-04-01', 2, [], 'b']]),
+      'overwrite-partitions',
+      'dev',
+    );
+    expect((await expireSnapshots(f.catalog, HEALTH.name, { keep: 1, branch: 'dev' })).expired).toHaveLength(
+      1,
+    );
+    await findOrphans(f.catalog, store, HEALTH.name, { olderThanMs: 0, remove: true });
+    await expect(f.catalog.loadTable(old.result.branch.hash, HEALTH.name)).rejects.toBeInstanceOf(
+      CatalogExpiredError,
+    );
+    expect((await readRows(f, 'dev', HEALTH.name)).map((r) => r.run_id)).toEqual(['b']);
+  });
 });
