@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Config } from '../config/config.js';
+import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/objectStore.js';
 import { openEmbeddedCatalog } from './embeddedCatalog.js';
+import { NessieCatalog } from './nessieCatalog.js';
 import type { Catalog } from './port.js';
 
 /** The embedded catalog's SQLite file: `catalog/catalog.sqlite` under the data directory. */
@@ -14,6 +16,18 @@ export function embeddedCatalogFile(config: Pick<Config, 'dataDir'>): string {
  * SQLite under the data directory, table metadata in the store's warehouse/).
  * @example const catalog = openCatalog(config, store);
  */
-export function openCatalog(config: Pick<Config, 'dataDir'>, store: ObjectStore): Catalog {
+export function openCatalog(
+  config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'catalog' | 'nessieUri' | 'nessieToken'>>,
+  store: ObjectStore,
+): Catalog {
+  if (config.catalog === 'nessie') {
+    if (!config.nessieUri) {
+      throw new ConfigError(
+        'LAMBDA_IOT_NESSIE_URI',
+        'is required with LAMBDA_IOT_CATALOG=nessie (e.g. http://nessie:19120)',
+      );
+    }
+    return new NessieCatalog({ uri: config.nessieUri, token: config.nessieToken });
+  }
   return openEmbeddedCatalog({ file: embeddedCatalogFile(config), store });
 }

@@ -42,6 +42,12 @@ export interface Config {
   s3Bucket: string;
   /** Path-style addressing. Default: true when an endpoint is set, false for AWS. */
   s3ForcePathStyle: boolean;
+  /** Table catalog. Default embedded. */
+  catalog: 'embedded' | 'nessie';
+  /** Nessie server root; required with catalog nessie. */
+  nessieUri?: string;
+  /** Nessie bearer token. */
+  nessieToken?: string;
   /** Landing: most rows per raw Parquet file. Default 200000. */
   landFileRows: number;
   /** Landing (live): seconds a buffered row may wait before its file is written. Default 60. */

@@ -186,6 +186,28 @@ export const SETTINGS = [
       'Path-style S3 addresses, http://host/bucket/key (true|false); unset = true when LAMBDA_IOT_S3_ENDPOINT is set, false for AWS.',
   },
   {
+    env: 'LAMBDA_IOT_CATALOG',
+    key: 'catalog',
+    schema: z.enum(['embedded', 'nessie']),
+    default: 'embedded',
+    description:
+      'Table catalog: embedded (SQLite under the data directory) or nessie (LAMBDA_IOT_NESSIE_URI; protocol-tested only).',
+  },
+  {
+    env: 'LAMBDA_IOT_NESSIE_URI',
+    key: 'nessieUri',
+    schema: z.url({ message: 'expected the Nessie server root, e.g. http://nessie:19120' }).optional(),
+    description:
+      'Nessie server root (REST API v2 under /api/v2, Iceberg REST under /iceberg), e.g. http://nessie:19120.',
+  },
+  {
+    env: 'LAMBDA_IOT_NESSIE_TOKEN',
+    key: 'nessieToken',
+    schema: z.string().optional(),
+    description: 'Bearer token for Nessie, when it requires authentication (never printed).',
+    secret: true,
+  },
+  {
     env: 'LAMBDA_IOT_LAND_FILE_ROWS',
     key: 'landFileRows',
     schema: positiveInt.max(10_000_000),

@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EmbeddedCatalog } from '../../src/catalog/embeddedCatalog.js';
+import { expireSnapshots, findOrphans } from '../../src/catalog/maintenance.js';
+import { NessieCatalog } from '../../src/catalog/nessieCatalog.js';
+import { MAIN_BRANCH } from '../../src/catalog/port.js';
+import { readTable, writeToBranch } from '../../src/catalog/tableOps.js';
+import { loadConfig } from '../../src/config/config.js';
+import { CatalogConflictError, CatalogExpiredError, CatalogNotFoundError } from '../../src/errors.js';
+import { createTableChange } from '../../src/iceberg/schema.js';
+import { openDuckSession } from '../../src/lake/duckdb.js';
+import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import { runCli, tempDataDir } from '../support/cli.js';
+import { requireService } from '../support/services.js';
+import { HEALTH, healthRows } from './fixture.js';
+import { type NessieFixture, startNessieFixture } from './nessieFixture.js';
+
+const specsDir = process.env.LAMBDA_IOT_TEST_SPECS_DIR;
+const available = requireService(
+  'Iceberg REST OpenAPI and Nessie examples',
+  specsDir !== undefined && fs.existsSync(path.join(specsDir, 'iceberg-rest-catalog-open-api.yaml')),
+  'set LAMBDA_IOT_TEST_SPECS_DIR to the shared specs folder (.ci/run sets it to ../shared/specs)',
+);
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe.runIf(available)('Nessie catalog adapter against a protocol fixture (OpenAPI-validated)', () => {
+  it('discovers the prefix, creates a branch, creates and commits a table on it, merges, refuses a conflicting merge, deletes a branch', async () => {
+    const dataDir = tempDataDir('nessie');
+    const store = await openObjectStore(loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir }));
+    const server = new EmbeddedCatalog({ file: path.join(dataDir, 'server', 'nessie.sqlite'), store });
+    const fixture: NessieFixture = await startNessieFixture(server, specsDir!);
+    const duck = await openDuckSession();
+    cleanups.push(
+      () => store.close(),
+      () => server.close(),
+      () => fixture.close(),
+      () => duck.close(),
+    );
+    const nessie = new NessieCatalog({ uri: fixture.uri });
+    const ctx = { duck, store, tmpDir: path.join(dataDir, 'tmp') };
+
+    const etl = await nessie.createBranch('etl');
+    expect(etl.hash).toBe((await nessie.getBranch(MAIN_BRANCH)).hash);
+    const head = await nessie.getBranch('etl');
+    const created = await nessie.commit({
+      branch: 'etl',
+      expectedHash: head.hash,
+      message: 'create table',
+      changes: [createTableChange(store, HEALTH)],
+    });
+    expect(created.commit?.tables).toEqual([HEALTH.name]);
+    await writeToBranch(
+      nessie,
+      ctx,
+      'etl',
+      HEALTH.name,
+      { sql: healthRows([['d-1', '2025-04-01', 20, ['motor'], 'r1']]) },
+      { mode: 'append' },
+    );
+    expect(await nessie.listTables(MAIN_BRANCH)).toEqual([]);
+    expect(await nessie.listTables('etl')).toEqual([HEALTH.name]);
+    await expect(nessie.loadTable(MAIN_BRANCH, HEALTH.name)).rejects.toBeInstanceOf(CatalogNotFoundError);
+
+    const merged = await nessie.merge({ from: 'etl', into: MAIN_BRANCH });
+    expect(merged.commit?.tables).toEqual([HEALTH.name]);
+    expect((await readTable(nessie, ctx, MAIN_BRANCH, HEALTH.name)).map((r) => r.run_id)).toEqual(['r1']);
+
+    // Two branches change the same table; the second merge conflicts with a typed error naming it.
+    await nessie.createBranch('a');
+    await nessie.createBranch('b');
+    await writeToBranch(
+      nessie,
+      ctx,
+      'a',
+      HEALTH.name,
+      { sql: healthRows([['d-2', '2025-04-02', 1, [], 'a']]) },
+      { mode: 'append' },
+    );
+    await writeToBranch(
+      nessie,
+      ctx,
+      'b',
+      HEALTH.name,
+      { sql: healthRows([['d-3', '2025-04-02', 2, [], 'b']]) },
+      { mode: 'append' },
+    );
+    await nessie.merge({ from: 'a', into: MAIN_BRANCH });
+    const conflict = await nessie.merge({ from: 'b', into: MAIN_BRANCH }).catch((e) => e);
+    expect(conflict).toBeInstanceOf(CatalogConflictError);
+    expect(conflict.tables).toEqual([HEALTH.name]);
+
+    // A stale commit on the same table is a conflict too (409 from the Iceberg REST commit).
+    const stale = await nessie
+      .commit({
+        branch: MAIN_BRANCH,
+        expectedHash: etl.hash,
+        message: 'stale create',
+        changes: [createTableChange(store, HEALTH)],
+      })
+      .catch((e) => e);
+    expect(stale).toBeInstanceOf(CatalogConflictError);
+
+    await nessie.deleteBranch('b');
+    expect((await nessie.listBranches()).map((x) => x.name)).toEqual(['a', 'etl', MAIN_BRANCH]);
+    const log = await nessie.log(MAIN_BRANCH, { limit: 3 });
+    expect(log[0]!.message).toBe('merge a into main');
+
+    // Maintenance through the adapter: expire main's older snapshots, remove orphans, old commits are refused.
+    const before = (await nessie.log(MAIN_BRANCH, { limit: 1 }))[0]!.hash;
+    await writeToBranch(
+      nessie,
+      ctx,
+      MAIN_BRANCH,
+      HEALTH.name,
+      { sql: healthRows([['d-1', '2025-04-01', 30, [], 'r9']]) },
+      { mode: 'overwrite-partitions' },
+    );
+    const expired = await expireSnapshots(nessie, HEALTH.name, { keep: 1 });
+    expect(expired.expired.length).toBeGreaterThan(0);
+    const orphans = await findOrphans(nessie, store, HEALTH.name, { olderThanMs: 0, remove: true });
+    expect(orphans.orphans.length).toBeGreaterThan(0);
+    await expect(nessie.loadTable(`${MAIN_BRANCH}@${before}`, HEALTH.name)).rejects.toBeInstanceOf(
+      CatalogExpiredError,
+    );
+    expect((await readTable(nessie, ctx, 'a', HEALTH.name)).map((r) => r.run_id).sort()).toEqual(['a', 'r1']);
+
+    // The same from the command line, configured by environment.
+    const env = {
+      LAMBDA_IOT_DATA_DIR: dataDir,
+      LAMBDA_IOT_CATALOG: 'nessie',
+      LAMBDA_IOT_NESSIE_URI: fixture.uri,
+    };
+    const branches = await runCli(['catalog', 'branches', '--json'], env);
+    expect(branches.code, branches.stderr).toBe(0);
+    expect(JSON.parse(branches.stdout).map((b: { branch: string }) => b.branch)).toEqual([
+      'a',
+      'etl',
+      MAIN_BRANCH,
+    ]);
+    const scan = await runCli(['table', 'scan', 'device_health', '--json'], env);
+    expect(
+      JSON.parse(scan.stdout)
+        .map((r: { run_id: string }) => r.run_id)
+        .sort(),
+    ).toEqual(['a', 'r9']);
+    const missing = await runCli(['catalog', 'branches'], { ...env, LAMBDA_IOT_NESSIE_URI: undefined });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/LAMBDA_IOT_NESSIE_URI/);
+
+    expect(fixture.violations).toEqual([]);
+    // The fixture's validation can fail: a commit body without table-changes is reported.
+    await fetch(`${fixture.uri}/iceberg/v1/main/transactions/commit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ changes: [] }),
+    });
+    expect(fixture.violations.join('\n')).toMatch(/commitTransaction request/);
+    for (const route of ['GET /iceberg/main/v1/config', 'POST /api/v2/trees', 'DELETE /api/v2/trees/b@']) {
+      expect(
+        fixture.requests.some((r) => r.startsWith(route.split('@')[0]!)),
+        route,
+      ).toBe(true);
+    }
+    expect(fixture.requests.some((r) => /^POST \/iceberg\/v1\/[^/]+\/transactions\/commit$/.test(r))).toBe(
+      true,
+    );
+    expect(fixture.requests.some((r) => /^POST \/api\/v2\/trees\/[^/]+\/history\/merge$/.test(r))).toBe(true);
+  }, 60_000);
+});
