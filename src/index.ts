@@ -30,7 +30,9 @@ export {
   type EmbeddedCatalogOptions,
   openEmbeddedCatalog,
 } from './catalog/embeddedCatalog.js';
+export { EXPIRED_BEFORE_PROPERTY, expireSnapshots, findOrphans } from './catalog/maintenance.js';
 export { assertBranchName, parseTableName, tableKey } from './catalog/names.js';
+export { NessieCatalog, type NessieCatalogOptions } from './catalog/nessieCatalog.js';
 export { embeddedCatalogFile, openCatalog } from './catalog/openCatalog.js';
 export {
   type Branch,

@@ -99,7 +99,13 @@ export class NessieCatalog implements Catalog {
       );
     }
     const text = await response.text();
-    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      // A proxy's HTML error page or similar: keep the status and the start of the text.
+      json = { message: text.slice(0, 200) };
+    }
     if (response.ok) return json as T;
     const error = (json.error ?? json) as {
       message?: string;
