@@ -6,6 +6,7 @@ import { type AuditResult, newRunId, writeAuditPublish } from '../catalog/wap.js
 import type { Config } from '../config/config.js';
 import { tableQuery } from '../iceberg/tableReader.js';
 import { type IcebergContext, writeTableData } from '../iceberg/tableWriter.js';
+import { addDays } from '../ingest/utcTime.js';
 import { listRawFiles, openLakeReader, type RawFile } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../lake/objectStore.js';
 import { batchAudits } from './audits.js';
@@ -60,11 +61,6 @@ export interface BatchResult {
   quality?: PredictionQuality;
   elapsedMs: number;
 }
-
-const DAY_MS = 86_400_000;
-const dayOf = (date: string) => Date.parse(`${date}T00:00:00Z`);
-const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const addDays = (date: string, days: number) => dateOf(dayOf(date) + days * DAY_MS);
 
 /** The lake's watermark: highest landed offset per topic:partition, and the files not named by the sink. */
 export function watermarkOf(files: readonly RawFile[]): RawWatermark {

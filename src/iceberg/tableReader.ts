@@ -1,5 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { CatalogNotFoundError } from '../errors.js';
+import { epochDay } from '../ingest/utcTime.js';
 import { sqlString } from '../lake/duckdb.js';
 import { localCopy } from '../lake/localCopy.js';
 import { refSnapshot, schemaOf } from './metadata.js';
@@ -14,9 +15,6 @@ export interface ScanOptions {
   fromDate?: string;
   toDate?: string;
 }
-
-const DAY_MS = 86_400_000;
-const toDay = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 
 /** The snapshot a scan reads: the given id, or the current one (undefined for an empty table). */
 export function scanSnapshot(metadata: TableMetadata, snapshotId?: number): Snapshot | undefined {
@@ -38,8 +36,8 @@ export async function tableFiles(
   const entries = await liveEntries(store, scanSnapshot(metadata, options.snapshotId));
   const spec = metadata['partition-specs'].find((s) => s['spec-id'] === metadata['default-spec-id']);
   const field = spec?.fields[0];
-  const from = options.fromDate === undefined ? undefined : toDay(options.fromDate);
-  const to = options.toDate === undefined ? undefined : toDay(options.toDate);
+  const from = options.fromDate === undefined ? undefined : epochDay(options.fromDate);
+  const to = options.toDate === undefined ? undefined : epochDay(options.toDate);
   return entries
     .map((e) => e.dataFile)
     .filter((f) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { LoadedTable, TableChange } from '../catalog/port.js';
 import { InvalidArgumentError } from '../errors.js';
+import { dateOfEpochDay, epochDay } from '../ingest/utcTime.js';
 import { type DuckSession, sqlString } from '../lake/duckdb.js';
 import type { ObjectStore } from '../lake/objectStore.js';
 import { decodeManifest, decodeManifestList, encodeManifest, encodeManifestList } from './avro.js';
@@ -53,17 +54,11 @@ export interface WriteResult {
   rows: number;
 }
 
-const DAY_MS = 86_400_000;
 let stageCounter = 0;
 
 /** A snapshot id: random, positive, below 2^52 so it is exact as a JS number and as an Avro long. */
 export function newSnapshotId(): number {
   return randomInt(1, 2 ** 47) * 32 + randomInt(0, 32);
-}
-
-/** The day number (days since 1970-01-01) as YYYY-MM-DD. */
-export function dayToDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** SQL for a column value in the form its Iceberg bound is encoded from (dates as days, timestamps as µs). */
@@ -206,7 +201,9 @@ export async function writeTableData(
           );
         }
         const folder =
-          partField === undefined ? 'data' : `data/${partField.name}=${p === null ? 'null' : dayToDate(p)}`;
+          partField === undefined
+            ? 'data'
+            : `data/${partField.name}=${p === null ? 'null' : dateOfEpochDay(p)}`;
         const key = `${tableKey}/${folder}/${String(sequenceNumber).padStart(5, '0')}-${randomUUID()}.parquet`;
         const bytes = fs.readFileSync(path.join(dir, written[0]!));
         await store.put(key, bytes, { contentType: 'application/vnd.apache.parquet' });
@@ -278,7 +275,7 @@ export async function writeTableData(
       } else {
         const replaced = new Set<number | null>([
           ...partitions,
-          ...(options.replaceDays ?? []).map((d) => Math.floor(Date.parse(`${d}T00:00:00Z`) / DAY_MS)),
+          ...(options.replaceDays ?? []).map(epochDay),
         ]);
         const kept: ManifestEntry[] = [];
         for (const entry of await liveEntries(store, parent)) {

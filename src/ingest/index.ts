@@ -23,4 +23,4 @@ export {
   type SimulationOptions,
   validateSimulationOptions,
 } from './simulationOptions.js';
-export { DAY_MS, formatUtc, HOUR_MS, parseUtcOption } from './utcTime.js';
+export { addDays, DAY_MS, dateOfEpochDay, epochDay, formatUtc, HOUR_MS, parseUtcOption } from './utcTime.js';

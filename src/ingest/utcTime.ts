@@ -6,6 +6,26 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
+/** The UTC calendar date (YYYY-MM-DD) of an instant in epoch ms. */
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Days since 1970-01-01 of a UTC date (YYYY-MM-DD): the Iceberg `day` partition value. */
+export function epochDay(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
+/** The UTC date (YYYY-MM-DD) of a day number (days since 1970-01-01). */
+export function dateOfEpochDay(day: number): string {
+  return utcDate(day * DAY_MS);
+}
+
+/** A UTC date plus `days` days (negative: earlier). */
+export function addDays(date: string, days: number): string {
+  return dateOfEpochDay(epochDay(date) + days);
+}
+
 /**
  * Formats epoch ms as ISO 8601 UTC with a Z: whole seconds without a fraction, otherwise with milliseconds.
  * @example formatUtc(Date.UTC(2025, 3, 1)); // "2025-04-01T00:00:00Z"

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Consumer, Log, LogRecord, TopicPartitionOffset } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { GROUPS, qualifiedName, topicName } from '../config/names.js';
+import { DAY_MS } from '../ingest/utcTime.js';
 import { writeDeadLetters } from '../schema/deadLetter.js';
 import { validateMessage } from '../schema/validate.js';
 import { crashPoint } from '../testing/crash.js';
@@ -260,7 +261,7 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
         return NONE;
       }
       const ms = v.eventMs ?? Date.parse((v.value as Record<string, string>)[dataset.timeField]!);
-      const day = Math.floor(ms / 86_400_000);
+      const day = Math.floor(ms / DAY_MS);
       let date = dates.get(day);
       if (date === undefined) {
         date = utcDate(ms);

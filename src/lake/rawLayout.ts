@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { utcDate } from '../ingest/utcTime.js';
 import { objectKey } from './objectKey.js';
 
 /**
@@ -33,10 +34,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FILE = /^(.+)-(\d{1,10})-(\d{1,16})-(\d{1,16})\.parquet$/;
 const DATE_PART = /^date=(\d{4}-\d{2}-\d{2})$/;
 
-/** The UTC date (YYYY-MM-DD) of an instant in epoch ms. */
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
+export { utcDate };
 
 /** Whether a YYYY-MM-DD string names a real calendar date. */
 export function isCalendarDate(date: string): boolean {

@@ -1,8 +1,7 @@
 import type { Config } from '../../config/config.js';
-import { formatUtc } from '../../ingest/utcTime.js';
+import { DAY_MS, epochDay, formatUtc, utcDate } from '../../ingest/utcTime.js';
 import { openLakeReader } from '../../lake/lakeReader.js';
 import type { ObjectStore } from '../../lake/objectStore.js';
-import { utcDate } from '../../lake/rawLayout.js';
 import { MachineEvent } from '../../schema/events.js';
 import { isWellFormedTelemetry, Telemetry } from '../../schema/telemetry.js';
 import {
@@ -13,8 +12,6 @@ import {
   orderHistory,
   type TimeRange,
 } from './historySource.js';
-
-const DAY_MS = 86_400_000;
 
 /** Event-specific columns of raw events, by event type (the others are null in the file). */
 const EVENT_FIELDS: Record<string, string[]> = {
@@ -61,7 +58,7 @@ export function historyFromLake(
       try {
         const dates = [...new Set([...lake.files.telemetry, ...lake.files.events].map((f) => f.date))].sort();
         for (const date of dates) {
-          const dayStart = Date.parse(`${date}T00:00:00Z`);
+          const dayStart = epochDay(date) * DAY_MS;
           const items: HistoryItem[] = [];
           const keep = (item: HistoryItem) => {
             if (item.ms < dayStart || item.ms >= dayStart + DAY_MS || !isInRange(item.ms, range))
