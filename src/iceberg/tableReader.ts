@@ -1,7 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { CatalogNotFoundError } from '../errors.js';
 import { epochDay } from '../ingest/utcTime.js';
-import { sqlString } from '../lake/duckdb.js';
+import { columnNames, readParquetSql } from '../lake/duckdb.js';
 import { localCopy } from '../lake/localCopy.js';
 import { refSnapshot, schemaOf } from './metadata.js';
 import { duckType } from './schema.js';
@@ -70,13 +70,8 @@ export async function tableQuery(
   if (files.length === 0) return `(SELECT ${nulls(new Set())} WHERE false)`;
   const paths: string[] = [];
   for (const f of files) paths.push(await localCopy(ctx.store, ctx.store.keyOf(f.filePath), ctx.tmpDir));
-  const read = `read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true, hive_partitioning = false)`;
-  const present = new Set(
-    (
-      await ctx.duck.rows<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${read})`)
-    ).map((r) => r.column_name),
-  );
-  return `(SELECT ${nulls(present)} FROM ${read})`;
+  const read = readParquetSql(paths);
+  return `(SELECT ${nulls(await columnNames(ctx.duck, read))} FROM ${read})`;
 }
 
 /**

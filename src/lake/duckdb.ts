@@ -73,6 +73,22 @@ export async function openDuckSession(options: DuckSessionOptions = {}): Promise
   };
 }
 
+/**
+ * `read_parquet([…])` over local files, columns matched by name across files (a column some files lack reads
+ * as NULL there) and folder names never read as columns.
+ */
+export function readParquetSql(paths: readonly string[]): string {
+  return `read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true, hive_partitioning = false)`;
+}
+
+/** The column names a query or table expression (usable after FROM) gives. */
+export async function columnNames(duck: DuckSession, from: string): Promise<Set<string>> {
+  const rows = await duck.rows<{ column_name: string }>(
+    `SELECT column_name FROM (DESCRIBE SELECT * FROM ${from})`,
+  );
+  return new Set(rows.map((r) => r.column_name));
+}
+
 /** A SQL string literal: single quotes doubled. For file paths DuckDB needs as constants (never for data). */
 export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { InvalidArgumentError } from '../errors.js';
-import { type DuckSession, openDuckSession, sqlString } from './duckdb.js';
+import { columnNames, type DuckSession, openDuckSession, readParquetSql } from './duckdb.js';
 import { localCopy } from './localCopy.js';
 import type { ObjectInfo, ObjectStore } from './objectStore.js';
 import {
@@ -112,9 +112,9 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
     const paths = keys.map((key) => {
       const p = local.get(key);
       if (p === undefined) throw new InvalidArgumentError(`lake reader: ${key} is not among its files`);
-      return sqlString(p);
+      return p;
     });
-    return `read_parquet([${paths.join(', ')}], union_by_name = true, hive_partitioning = false)`;
+    return readParquetSql(paths);
   };
   try {
     for (const kind of RAW_KINDS) {
@@ -129,10 +129,7 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
       } else {
         // Every landing column, by name and type, whether or not the files have it (files dropped in by
         // hand may lack some: those read as NULL); extra columns of such files are kept after them.
-        const present = await duck.rows<{ column_name: string }>(
-          `SELECT column_name FROM (DESCRIBE SELECT * FROM ${source(keys)})`,
-        );
-        const names = new Set(present.map((r) => r.column_name));
+        const names = await columnNames(duck, source(keys));
         const columns = RAW_DATASETS[kind].columns.map((c) =>
           names.has(c.name)
             ? `CAST("${c.name}" AS ${c.type}) AS "${c.name}"`
