@@ -143,12 +143,16 @@ export class NessieCatalog implements Catalog {
   }
 
   /** A ref resolved to `name@hash` (Iceberg responses do not say which commit they read). */
-  private async pinned(ref: RefSpec): Promise<{ path: string; hash: string }> {
+  private async pinned(ref: RefSpec): Promise<{ path: string; hash: string; timeMs: number }> {
     const path = this.refPath(ref);
     const [entry] = await this.history(path, 1);
     if (!entry) throw new CatalogNotFoundError(`nessie: no commit at ${path}`);
     const name = path.startsWith('@') ? '' : path.split(/[@*]/)[0]!;
-    return { path: `${name}@${entry.commitMeta.hash}`, hash: entry.commitMeta.hash };
+    return {
+      path: `${name}@${entry.commitMeta.hash}`,
+      hash: entry.commitMeta.hash,
+      timeMs: entry.commitMeta.commitTime ? Date.parse(entry.commitMeta.commitTime) : 0,
+    };
   }
 
   private async history(path: string, limit?: number): Promise<NessieLogEntry[]> {
@@ -297,13 +301,9 @@ export class NessieCatalog implements Catalog {
   }
 
   async loadTable(ref: RefSpec, table: TableName): Promise<LoadedTable> {
-    const { namespace, table: name } = parseTableName(table);
     const pinned = await this.pinned(ref);
-    await this.assertNotExpired(table, pinned.hash, pinned.path);
-    const result = await this.request<{ 'metadata-location': string; metadata: TableMetadata }>(
-      'GET',
-      `/iceberg/v1/${await this.prefix(pinned.path)}/namespaces/${encodeURIComponent(namespace)}/tables/${encodeURIComponent(name)}`,
-    );
+    await this.assertNotExpired(table, pinned);
+    const result = await this.fetchTable(pinned.path, table);
     return {
       table,
       hash: pinned.hash,
@@ -312,28 +312,36 @@ export class NessieCatalog implements Catalog {
     };
   }
 
-  /** As the embedded catalog: a commit that is no branch head and older than the table's last expiry is refused. */
-  private async assertNotExpired(table: TableName, hash: string, path: string): Promise<void> {
-    const heads = await this.listBranches();
-    if (heads.some((b) => b.hash === hash)) return;
-    let expiredBefore = 0;
+  /** A table as the Iceberg REST catalog returns it at a pinned ref (`name@hash`). */
+  private async fetchTable(
+    pinnedPath: string,
+    table: TableName,
+  ): Promise<{ 'metadata-location': string; metadata: TableMetadata }> {
     const { namespace, table: name } = parseTableName(table);
+    return this.request(
+      'GET',
+      `/iceberg/v1/${await this.prefix(pinnedPath)}/namespaces/${encodeURIComponent(namespace)}/tables/${encodeURIComponent(name)}`,
+    );
+  }
+
+  /** As the embedded catalog: a commit that is no branch head and older than the table's last expiry is refused. */
+  private async assertNotExpired(
+    table: TableName,
+    pinned: { path: string; hash: string; timeMs: number },
+  ): Promise<void> {
+    const heads = await this.listBranches();
+    if (heads.some((b) => b.hash === pinned.hash)) return;
+    let expiredBefore = 0;
     for (const head of heads) {
-      const at = await this.request<{ metadata: TableMetadata }>(
-        'GET',
-        `/iceberg/v1/${await this.prefix(`${head.name}@${head.hash}`)}/namespaces/${encodeURIComponent(namespace)}/tables/${encodeURIComponent(name)}`,
-      ).catch((error: unknown) => {
+      const at = await this.fetchTable(`${head.name}@${head.hash}`, table).catch((error: unknown) => {
         if (error instanceof CatalogNotFoundError) return undefined;
         throw error;
       });
       expiredBefore = Math.max(expiredBefore, Number(at?.metadata.properties[EXPIRED_BEFORE_PROPERTY] ?? 0));
     }
-    if (expiredBefore === 0) return;
-    const [entry] = await this.history(path, 1);
-    const time = entry?.commitMeta.commitTime ? Date.parse(entry.commitMeta.commitTime) : 0;
-    if (time < expiredBefore) {
+    if (pinned.timeMs < expiredBefore) {
       throw new CatalogExpiredError(
-        `catalog: ${table} at ${path} is older than its last snapshot expiry (${new Date(expiredBefore).toISOString()}); its files may be gone`,
+        `catalog: ${table} at ${pinned.path} is older than its last snapshot expiry (${new Date(expiredBefore).toISOString()}); its files may be gone`,
       );
     }
   }
