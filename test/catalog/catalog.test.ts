@@ -1,38 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { writeAuditPublish } from '../../src/catalog/wap.js';
-import { loadConfig } from '../../src/config/config.js';
 import { CatalogConflictError, CatalogNotFoundError, InvalidArgumentError } from '../../src/errors.js';
 import { addColumnsChange, createTableChange } from '../../src/iceberg/schema.js';
 import { scanTable, tableFiles } from '../../src/iceberg/tableReader.js';
 import { writeTableData } from '../../src/iceberg/tableWriter.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
-import { tempDataDir } from '../support/cli.js';
-import {
-  type CatalogFixture,
-  catalogFixture,
-  createTable,
-  HEALTH,
-  healthRows,
-  readRows,
-  writeRows,
-} from './fixture.js';
+import { createTable, HEALTH, healthRows, readRows, writeRows } from './fixture.js';
+import { useLocalCatalogFixtures } from './localFixtures.js';
 
-const fixtures: CatalogFixture[] = [];
-afterEach(async () => {
-  for (const f of fixtures.splice(0)) {
-    await f.close();
-    await f.store.close();
-  }
-});
-
-async function localFixture(options: Parameters<typeof catalogFixture>[2] = {}) {
-  const dataDir = tempDataDir('catalog');
-  const store = await openObjectStore(loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir }));
-  const f = await catalogFixture(store, dataDir, options);
-  fixtures.push(f);
-  return f;
-}
+const localFixture = useLocalCatalogFixtures('catalog');
 
 describe('embedded catalog with Iceberg tables', () => {
   it('keeps a branch invisible to main until it is merged, then main reads the same rows', async () => {

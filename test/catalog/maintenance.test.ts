@@ -1,36 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expireSnapshots, findOrphans } from '../../src/catalog/maintenance.js';
 import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { writeAuditPublish } from '../../src/catalog/wap.js';
-import { loadConfig } from '../../src/config/config.js';
 import { CatalogExpiredError } from '../../src/errors.js';
 import { scanTable } from '../../src/iceberg/tableReader.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
-import { tempDataDir } from '../support/cli.js';
-import {
-  type CatalogFixture,
-  catalogFixture,
-  createTable,
-  HEALTH,
-  healthRows,
-  readRows,
-  writeRows,
-} from './fixture.js';
+import { createTable, HEALTH, healthRows, readRows, writeRows } from './fixture.js';
+import { useLocalCatalogFixtures } from './localFixtures.js';
 
-const fixtures: CatalogFixture[] = [];
-afterEach(async () => {
-  for (const f of fixtures.splice(0)) {
-    await f.close();
-    await f.store.close();
-  }
-});
+const localFixture = useLocalCatalogFixtures('maintenance');
 
 describe('table maintenance: expire snapshots, then remove orphan files', () => {
   it('drops a deleted branch’s files, keeps what a kept branch and every remaining snapshot need', async () => {
-    const dataDir = tempDataDir('maintenance');
-    const store = await openObjectStore(loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir }));
-    const f = await catalogFixture(store, dataDir);
-    fixtures.push(f);
+    const f = await localFixture();
+    const store = f.store;
     await createTable(f, HEALTH);
     // Three snapshots on main: three days, then a rewrite of the first day.
     const first = await writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-01', 1, [], 's1']]), 'append');
@@ -88,10 +70,8 @@ describe('table maintenance: expire snapshots, then remove orphan files', () => 
   });
 
   it('an expiry on another branch also makes that branch’s older commits unreadable, with the typed error', async () => {
-    const dataDir = tempDataDir('maintenance-dev');
-    const store = await openObjectStore(loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir }));
-    const f = await catalogFixture(store, dataDir);
-    fixtures.push(f);
+    const f = await localFixture();
+    const store = f.store;
     await createTable(f, HEALTH);
     await f.catalog.createBranch('dev');
     const old = await writeRows(
