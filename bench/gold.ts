@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config/config.js';
-import { DAY_MS, DEFAULT_FROM_MS, simulateHistory } from '../src/ingest/index.js';
-import { openDuckSession } from '../src/lake/duckdb.js';
-import { openObjectStore } from '../src/lake/openObjectStore.js';
-import { rawFileKey, utcDate } from '../src/lake/rawLayout.js';
+import { openDuckSession } from '../src/duckdb/duckSession.js';
+import { DEFAULT_FROM_MS, simulateHistory } from '../src/ingest/index.js';
+import { rawFileKey } from '../src/lake/rawLayout.js';
 import { encodeRawParquet } from '../src/lake/rawParquet.js';
 import { RAW_EVENTS, RAW_TELEMETRY } from '../src/lake/rawSchema.js';
+import { openObjectStore } from '../src/store/openObjectStore.js';
+import { DAY_MS, utcDate } from '../src/time/utcTime.js';
 
 export interface GoldRow {
   readings: number;

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { runBatch } from '../src/batch/runBatch.js';
 import { EmbeddedCatalog } from '../src/catalog/embeddedCatalog.js';
 import { loadConfig } from '../src/config/config.js';
-import { openDuckSession, sqlString } from '../src/lake/duckdb.js';
+import { openDuckSession, sqlString } from '../src/duckdb/duckSession.js';
 import { listRawFiles } from '../src/lake/lakeReader.js';
-import { openObjectStore } from '../src/lake/openObjectStore.js';
+import { openObjectStore } from '../src/store/openObjectStore.js';
 
 const [side, dataDir] = process.argv.slice(2) as ['kit' | 'script', string];
 const config = loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir });

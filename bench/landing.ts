@@ -13,11 +13,12 @@ import { openLog } from '../src/bus/openLog.js';
 import type { Log } from '../src/bus/port.js';
 import { loadConfig } from '../src/config/config.js';
 import { topicName } from '../src/config/names.js';
-import { DAY_MS, DEFAULT_FROM_MS, simulateHistory } from '../src/ingest/index.js';
-import { openDuckSession, sqlString } from '../src/lake/duckdb.js';
+import { openDuckSession, sqlString } from '../src/duckdb/duckSession.js';
+import { DEFAULT_FROM_MS, simulateHistory } from '../src/ingest/index.js';
 import { runLandingSink } from '../src/lake/landingSink.js';
-import { openObjectStore } from '../src/lake/openObjectStore.js';
 import { simulateToLog } from '../src/pipeline/simulateToLog.js';
+import { openObjectStore } from '../src/store/openObjectStore.js';
+import { DAY_MS } from '../src/time/utcTime.js';
 
 export interface LandingRow {
   rows: number;

@@ -7,12 +7,13 @@ import { openLog } from '../src/bus/openLog.js';
 import type { Log } from '../src/bus/port.js';
 import { type Config, loadConfig } from '../src/config/config.js';
 import { topicName } from '../src/config/names.js';
-import { DAY_MS, DEFAULT_FROM_MS } from '../src/ingest/index.js';
+import { DEFAULT_FROM_MS } from '../src/ingest/index.js';
 import { simulateToLog } from '../src/pipeline/simulateToLog.js';
 import { Telemetry } from '../src/schema/telemetry.js';
 import { validateMessage } from '../src/schema/validate.js';
 import { referenceRules } from '../src/speed/ruleSet.js';
 import { runStreamProcessor } from '../src/speed/streamProcessor.js';
+import { DAY_MS } from '../src/time/utcTime.js';
 
 export interface SpeedRow {
   adapter: string;

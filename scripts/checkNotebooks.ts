@@ -2,8 +2,8 @@
  * `npm run notebooks:check`: fails when a committed notebook has outputs or execution counts, does not
  * use the lambda-iot-kit kernel, or when notebooks/scripts/ is not what `npm run notebooks:export` makes.
  */
-import { checkNotebooks, listNotebooks } from '../src/notebook/notebookChecks.js';
-import { findProjectRoot } from '../src/notebook/projectRoot.js';
+import { checkNotebooks, listNotebooks } from '../src/kernel/notebookChecks.js';
+import { findProjectRoot } from '../src/util/projectRoot.js';
 
 const root = findProjectRoot();
 const problems = checkNotebooks(root);

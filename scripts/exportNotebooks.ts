@@ -2,8 +2,8 @@
  * `npm run notebooks:export`: regenerates notebooks/scripts/<name>.ts from each notebooks/<name>.ipynb
  * (code cells in order, markdown as comments, `./src/index` imports rewritten), formatted with Biome.
  */
-import { exportNotebooks, listNotebooks } from '../src/notebook/notebookChecks.js';
-import { findProjectRoot } from '../src/notebook/projectRoot.js';
+import { exportNotebooks, listNotebooks } from '../src/kernel/notebookChecks.js';
+import { findProjectRoot } from '../src/util/projectRoot.js';
 
 const root = findProjectRoot();
 const changed = exportNotebooks(root);

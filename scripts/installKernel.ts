@@ -3,8 +3,8 @@
  * started from the project root) for the current user. Works with Jupyter from pip, conda or Debian.
  */
 import path from 'node:path';
-import { findJupyterDataDir, installKernelSpec, KERNEL_NAME } from '../src/notebook/kernelSpec.js';
-import { findProjectRoot } from '../src/notebook/projectRoot.js';
+import { findJupyterDataDir, installKernelSpec, KERNEL_NAME } from '../src/kernel/kernelSpec.js';
+import { findProjectRoot } from '../src/util/projectRoot.js';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--kernels-dir');

@@ -8,10 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { KERNEL_NAME } from '../src/notebook/kernelSpec.js';
-import { listNotebooks } from '../src/notebook/notebookChecks.js';
-import { findCellFailures, hasImageOutput, readNotebook } from '../src/notebook/notebookFile.js';
-import { findProjectRoot } from '../src/notebook/projectRoot.js';
+import { KERNEL_NAME } from '../src/kernel/kernelSpec.js';
+import { listNotebooks } from '../src/kernel/notebookChecks.js';
+import { findCellFailures, hasImageOutput, readNotebook } from '../src/kernel/notebookFile.js';
+import { findProjectRoot } from '../src/util/projectRoot.js';
 
 const CELL_TIMEOUT_S = 600;
 

@@ -13,6 +13,7 @@ export {
   nextOffsets,
   runConsumeLoop,
 } from './bus/consumeLoop.js';
+export { writeDeadLetters } from './bus/deadLetters.js';
 export { describeTopics, type GroupLag, readGroupLag, type TopicSummary } from './bus/lag.js';
 export { describeLogTarget, embeddedLogFile, openLog } from './bus/openLog.js';
 export type {
@@ -31,7 +32,7 @@ export {
   openEmbeddedCatalog,
 } from './catalog/embeddedCatalog.js';
 export { EXPIRED_BEFORE_PROPERTY, expireSnapshots, findOrphans } from './catalog/maintenance.js';
-export { assertBranchName, parseTableName, tableKey } from './catalog/names.js';
+export { assertBranchName } from './catalog/names.js';
 export { NessieCatalog, type NessieCatalogOptions } from './catalog/nessieCatalog.js';
 export { embeddedCatalogFile, openCatalog } from './catalog/openCatalog.js';
 export {
@@ -40,12 +41,9 @@ export {
   type CommitInfo,
   type CommitRequest,
   type CommitResult,
-  type LoadedTable,
   MAIN_BRANCH,
   type MergeRequest,
   type RefSpec,
-  type TableChange,
-  type TableName,
 } from './catalog/port.js';
 export {
   qualifyTable,
@@ -65,6 +63,7 @@ export {
   writeAuditPublish,
 } from './catalog/wap.js';
 export * from './config/index.js';
+export { type DuckSession, openDuckSession } from './duckdb/duckSession.js';
 export * from './errors.js';
 export {
   addColumnsChange,
@@ -72,6 +71,8 @@ export {
   createTableChange,
   type TableDefinition,
 } from './iceberg/schema.js';
+export type { LoadedTable, TableChange } from './iceberg/tableChange.js';
+export { parseTableName, type TableName, tableKey } from './iceberg/tableName.js';
 export { type ScanOptions, scanTable, tableFiles, tableQuery } from './iceberg/tableReader.js';
 export {
   type IcebergContext,
@@ -81,7 +82,7 @@ export {
 } from './iceberg/tableWriter.js';
 export type { Snapshot, TableMetadata } from './iceberg/types.js';
 export * from './ingest/index.js';
-export { type DuckSession, openDuckSession } from './lake/duckdb.js';
+export { pickWearFailure } from './ingest/pickWearFailure.js';
 export {
   type DateRange,
   type LakeReader,
@@ -100,17 +101,6 @@ export {
   type LandingStats,
   runLandingSink,
 } from './lake/landingSink.js';
-export { LocalObjectStore, openLocalStore } from './lake/localStore.js';
-export { assertKeyPrefix, assertObjectKey, objectKey } from './lake/objectKey.js';
-export type {
-  ListOptions,
-  ObjectInfo,
-  ObjectStore,
-  PutBody,
-  PutOptions,
-  PutResult,
-} from './lake/objectStore.js';
-export { localLakeRoot, openObjectStore, s3StoreOptions } from './lake/openObjectStore.js';
 export {
   parseRawFileKey,
   RAW_KINDS,
@@ -118,11 +108,15 @@ export {
   type RawKind,
   rawFileKey,
   rawPrefix,
-  utcDate,
 } from './lake/rawLayout.js';
 export { RAW_DATASETS, RAW_EVENTS, RAW_TELEMETRY } from './lake/rawSchema.js';
-export { S3ObjectStore, type S3StoreOptions } from './lake/s3Store.js';
 export * from './notebook/index.js';
+export { type DeviceSummary, DeviceSummaryCollector } from './pipeline/deviceSummary.js';
+export {
+  collectDeviceReadings,
+  type SimulationSummary,
+  summarizeSimulation,
+} from './pipeline/replaySimulation.js';
 export {
   type PipelineEffects,
   type PipelineOptions,
@@ -136,8 +130,10 @@ export {
   simulateToLog,
 } from './pipeline/simulateToLog.js';
 export { groundTruthDir, type SimulationManifest, simulationId } from './pipeline/simulationRun.js';
+export { openStack, type Stack, type StackOptions, withStack } from './pipeline/stack.js';
 export * from './schema/index.js';
 export { type AnomalySummary, summarizeAnomalies } from './speed/anomalySummary.js';
+export { pickAutoConfirmation } from './speed/autoConfirmation.js';
 export {
   EXCURSION_THRESHOLDS,
   PrecursorCollector,
@@ -145,7 +141,7 @@ export {
   type PrecursorReport,
   type PrecursorRow,
 } from './speed/precursors.js';
-export { type AnomalyRead, collectAnomalies } from './speed/readAnomalies.js';
+export { type AnomalyRead, collectAnomalies, readAnomalies } from './speed/readAnomalies.js';
 export { type EngineState, RuleEngine } from './speed/ruleEngine.js';
 export {
   loadRuleSet,
@@ -160,5 +156,22 @@ export {
   type StreamProcessorOptions,
   type StreamStats,
 } from './speed/streamProcessor.js';
+export { cacheHistory } from './speed/tuning/cacheHistory.js';
 export * from './speed/tuning/index.js';
+export { LocalObjectStore, openLocalStore } from './store/localStore.js';
+export { assertKeyPrefix, assertObjectKey, objectKey } from './store/objectKey.js';
+export type {
+  ListOptions,
+  ObjectInfo,
+  ObjectStore,
+  PutBody,
+  PutOptions,
+  PutResult,
+} from './store/objectStore.js';
+export { localLakeRoot, openObjectStore, s3StoreOptions } from './store/openObjectStore.js';
+export { S3ObjectStore, type S3StoreOptions } from './store/s3Store.js';
+export * from './time/utcTime.js';
+export { formatCell, formatHtmlTable, formatTextTable, type TableRow } from './util/formatTable.js';
+export { findProjectRoot } from './util/projectRoot.js';
+export { Random, roundTo } from './util/random.js';
 export * from './viz/index.js';

@@ -34,8 +34,6 @@ import {
   chartMessagesPerPartition,
   collectDeviceReadings,
   DAY_MS,
-  DEFAULT_CADENCE_MS,
-  DEFAULT_FROM_MS,
   describeConfig,
   describeLift,
   describeLogTarget,
@@ -44,16 +42,15 @@ import {
   displayTable,
   EXCURSION_THRESHOLDS,
   HOUR_MS,
+  historySimulation,
   nextOffsets,
   openLakeReader,
-  openLog,
-  openObjectStore,
+  openStack,
   pickWearFailure,
   qualifiedName,
   readGroundTruth,
   readGroupLag,
   runLandingSink,
-  type SimulationOptions,
   simulateToLog,
   summarizeLake,
   summarizeSimulation,
@@ -82,15 +79,9 @@ displayTable(describeConfig(config), { title: 'Configuration (secrets masked)' }
 // directory and produces nothing (`skipped`); an interrupted run resumes. What really happened (health,
 // failures and their causes) is written beside it as *ground truth*, which the log itself never sees.
 
-const log = await openLog(config);
-const simulation: SimulationOptions = {
-  devices: 10,
-  seed: 42,
-  fromMs: DEFAULT_FROM_MS,
-  toMs: DEFAULT_FROM_MS + 14 * DAY_MS,
-  cadenceMs: DEFAULT_CADENCE_MS,
-  profile: 'degrading',
-};
+const stack = openStack(config);
+const log = await stack.log();
+const simulation = historySimulation({ devices: 10, days: 14, seed: 42 });
 // `config: config`, not `{ config }`: tslab loses shorthand properties that name an earlier cell's variable.
 const run = await simulateToLog({ log, config: config, simulation, logTarget: describeLogTarget(config) });
 displayTable([
@@ -197,7 +188,7 @@ displayTable(tabulateGroupLag(lagBefore, lagAfter), { title: `Lag of ${group} be
 // see how far it got, so a crash neither loses nor duplicates a row. Run the cell twice: the second run lands
 // nothing.
 
-const store = await openObjectStore(config);
+const store = await stack.store();
 const landing = await runLandingSink({ log: log, store: store, config: config, untilEnd: true });
 displayTable(tabulateLanding(landing), { title: `Landed this run into ${store.describe()}` });
 
@@ -237,7 +228,6 @@ const daily = await lake.query(
 );
 displayTable(daily, { title: `${failure.device_id}, day by day, from the lake` });
 lake.close();
-await store.close();
 
 // ## What's next
 //
@@ -251,4 +241,4 @@ await store.close();
 // - This notebook also runs as a plain script: `npx tsx notebooks/scripts/01-ingestion.ts`.
 // - Next notebook: the speed layer, which turns excursions like the ones above into anomalies in real time.
 
-await log.close();
+await stack.close();

@@ -41,23 +41,21 @@ import {
   chartAnomaliesPerDeviceDay,
   chartThresholdSweep,
   DAY_MS,
-  DEFAULT_CADENCE_MS,
-  DEFAULT_FROM_MS,
   describeLogTarget,
   describeRecommendation,
   display,
   displayTable,
   historyFromLog,
+  historySimulation,
   loadConfig,
   loadRuleSet,
-  openLog,
+  openStack,
   pickAutoConfirmation,
   readAnomalies,
   readGroundTruth,
   referenceRules,
   reportPrecursors,
   runStreamProcessor,
-  type SimulationOptions,
   saveRuleSet,
   simulateToLog,
   summarizeAnomalies,
@@ -76,15 +74,9 @@ import {
 } from '../../src/index.js';
 
 const config = useNotebookDataDir('02-speed-layer-and-rule-tuning');
-const log = await openLog(config);
-const simulation: SimulationOptions = {
-  devices: 20,
-  seed: 42,
-  fromMs: DEFAULT_FROM_MS,
-  toMs: DEFAULT_FROM_MS + 21 * DAY_MS,
-  cadenceMs: DEFAULT_CADENCE_MS,
-  profile: 'degrading',
-};
+const stack = openStack(config);
+const log = await stack.log();
+const simulation = historySimulation({ devices: 20, days: 21, seed: 42 });
 // `config: config`, not `{ config }`: tslab loses shorthand properties that name an earlier cell's variable.
 const run = await simulateToLog({ log, config: config, simulation, logTarget: describeLogTarget(config) });
 displayTable([
@@ -406,4 +398,4 @@ displayTable(tabulateAnomalyCounts({ 'reference@1': summary, 'tuned@1': shadowSu
 // - Next on the roadmap: the batch layer, which lands the raw data as Parquet and builds versioned Gold
 //   tables, and the serving layer, which unifies them with the anomalies published here.
 
-await log.close();
+await stack.close();

@@ -30,22 +30,17 @@
 import {
   chartRiskHeatmap,
   chartRocCurve,
-  DAY_MS,
-  DEFAULT_CADENCE_MS,
-  DEFAULT_FROM_MS,
   display,
   displayTable,
   ensureTable,
+  historySimulation,
   MAIN_BRANCH,
   newRunId,
-  openCatalog,
   openLakeReader,
-  openLog,
-  openObjectStore,
+  openStack,
   readTable,
   runBatch,
   runLandingSink,
-  type SimulationOptions,
   simulateToLog,
   summarizeTables,
   type TableDefinition,
@@ -57,22 +52,16 @@ import {
 } from '../../src/index.js';
 
 const config = useNotebookDataDir('03-batch-gold-and-wap');
-const log = await openLog(config);
-const simulation: SimulationOptions = {
-  devices: 10,
-  seed: 3,
-  fromMs: DEFAULT_FROM_MS,
-  toMs: DEFAULT_FROM_MS + 14 * DAY_MS,
-  cadenceMs: DEFAULT_CADENCE_MS,
-  profile: 'degrading',
-};
+const stack = openStack(config);
+const log = await stack.log();
+const simulation = historySimulation({ devices: 10, days: 14, seed: 3 });
 const run = await simulateToLog({
   log: log,
   config: config,
   simulation: simulation,
   logTarget: 'notebook-03',
 });
-const store = await openObjectStore(config);
+const store = await stack.store();
 const landing = await runLandingSink({ log: log, store: store, config: config, untilEnd: true });
 displayTable(tabulateLanding(landing), { title: `Simulation ${run.action}; landed this run` });
 
@@ -105,7 +94,7 @@ const dailySql = (unit: 'celsius' | 'kelvin', runId: string) => `
          '${runId}' AS run_id
   FROM raw_telemetry GROUP BY 1, 2`;
 const lake = await openLakeReader(store, { dataDir: config.dataDir });
-const catalog = openCatalog(config, store);
+const catalog = await stack.catalog();
 // The Iceberg writer runs its SQL in the lake reader's DuckDB session, where raw_telemetry is defined.
 const ctx = { duck: lake.duck, store: store, tmpDir: `${config.dataDir}/tmp/notebook-03` };
 console.log(`table on main: ${await ensureTable(catalog, store, MAIN_BRANCH, daily)}`);
@@ -309,6 +298,4 @@ if (batch.quality && batch.quality.roc.length > 0) {
 //   audit fails, main stays where it was, and the run's tables wait on their branch.
 
 lake.close();
-await catalog.close();
-await store.close();
-await log.close();
+await stack.close();

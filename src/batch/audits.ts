@@ -1,7 +1,7 @@
 import type { Audit, AuditResult } from '../catalog/wap.js';
+import type { DuckSession } from '../duckdb/duckSession.js';
 import { duckType } from '../iceberg/schema.js';
 import type { IcebergType } from '../iceberg/types.js';
-import type { DuckSession } from '../lake/duckdb.js';
 import { TELEMETRY_RANGES } from '../schema/telemetry.js';
 import { GOLD_TABLES, PRIORITIES, RECOMMENDED_ACTIONS, WINDOWS } from './gold.js';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
+import type { DuckSession } from '../duckdb/duckSession.js';
 import { KitError } from '../errors.js';
-import type { DuckSession } from '../lake/duckdb.js';
-import { findProjectRoot } from '../notebook/projectRoot.js';
+import { findProjectRoot } from '../util/projectRoot.js';
 
 /** The batch layer's SQL models, in build order (each may use the tables built before it). */
 export const MODELS = [

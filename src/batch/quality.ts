@@ -1,4 +1,4 @@
-import type { DuckSession } from '../lake/duckdb.js';
+import type { DuckSession } from '../duckdb/duckSession.js';
 
 /** How well failure_risk_score ranks device-days by whether the device failed soon after. */
 export interface PredictionQuality {

@@ -6,9 +6,9 @@ import { type AuditResult, newRunId, writeAuditPublish } from '../catalog/wap.js
 import type { Config } from '../config/config.js';
 import { tableQuery } from '../iceberg/tableReader.js';
 import { type IcebergContext, writeTableData } from '../iceberg/tableWriter.js';
-import { addDays } from '../ingest/utcTime.js';
 import { listRawFiles, openLakeReader, type RawFile } from '../lake/lakeReader.js';
-import type { ObjectStore } from '../lake/objectStore.js';
+import type { ObjectStore } from '../store/objectStore.js';
+import { addDays } from '../time/utcTime.js';
 import { batchAudits } from './audits.js';
 import { GOLD_TABLES } from './gold.js';
 import { buildModel, MODELS, type ModelName } from './models.js';

@@ -1,7 +1,5 @@
 import path from 'node:path';
 import type { Config } from '../config/config.js';
-import { openEmbeddedLog } from './embedded/embeddedLog.js';
-import { openKafkaLog } from './kafka/kafkaLog.js';
 import type { Log } from './port.js';
 
 /** Path of the embedded log's SQLite file under the data directory. */
@@ -11,11 +9,13 @@ export function embeddedLogFile(config: Pick<Config, 'dataDir'>): string {
 
 /**
  * Opens the configured log: the embedded SQLite log under the data directory (default) or Kafka
- * (LAMBDA_IOT_BUS=kafka, LAMBDA_IOT_KAFKA_BROKERS).
+ * (LAMBDA_IOT_BUS=kafka, LAMBDA_IOT_KAFKA_BROKERS). The adapter is loaded when needed, so the embedded log
+ * never loads kafkajs and Kafka never loads SQLite.
  * @example const log = await openLog(loadConfig());
  */
 export async function openLog(config: Config): Promise<Log> {
-  if (config.bus === 'kafka') return openKafkaLog(config);
+  if (config.bus === 'kafka') return (await import('./kafka/kafkaLog.js')).openKafkaLog(config);
+  const { openEmbeddedLog } = await import('./embedded/embeddedLog.js');
   return openEmbeddedLog({
     file: embeddedLogFile(config),
     partitions: config.partitions,

@@ -4,22 +4,22 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CatalogConflictError, CatalogError, CatalogExpiredError, CatalogNotFoundError } from '../errors.js';
 import { applyUpdates, checkRequirements } from '../iceberg/metadata.js';
+import type { LoadedTable } from '../iceberg/tableChange.js';
+import { parseTableName, type TableName } from '../iceberg/tableName.js';
 import type { TableMetadata } from '../iceberg/types.js';
-import type { ObjectStore } from '../lake/objectStore.js';
+import type { ObjectStore } from '../store/objectStore.js';
 import { crashPoint } from '../testing/crash.js';
 import { EXPIRED_BEFORE_PROPERTY } from './maintenance.js';
-import { assertBranchName, parseTableName } from './names.js';
+import { assertBranchName } from './names.js';
 import {
   type Branch,
   type Catalog,
   type CommitInfo,
   type CommitRequest,
   type CommitResult,
-  type LoadedTable,
   MAIN_BRANCH,
   type MergeRequest,
   type RefSpec,
-  type TableName,
 } from './port.js';
 
 /** The hash of the empty root commit every catalog starts from. */

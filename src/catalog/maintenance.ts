@@ -1,9 +1,10 @@
 import { CatalogNotFoundError } from '../errors.js';
 import { decodeManifest, decodeManifestList } from '../iceberg/avro.js';
 import { refSnapshot } from '../iceberg/metadata.js';
+import type { TableName } from '../iceberg/tableName.js';
 import { ENTRY_STATUS, type Snapshot, type TableMetadata } from '../iceberg/types.js';
-import type { ObjectStore } from '../lake/objectStore.js';
-import { type Catalog, MAIN_BRANCH, type TableName } from './port.js';
+import type { ObjectStore } from '../store/objectStore.js';
+import { type Catalog, MAIN_BRANCH } from './port.js';
 
 /** The table property that records when snapshots were last expired (epoch ms). */
 export const EXPIRED_BEFORE_PROPERTY = 'lambda-iot.expired-before-ms';

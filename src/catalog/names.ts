@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 
 const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const IDENT = /^[a-z_][a-z0-9_]{0,63}$/;
 
 /** Checks a branch name: letters, digits, '.', '_' and '-', starting with a letter or digit, ≤ 100 characters. */
 export function assertBranchName(name: string): string {
@@ -11,21 +10,4 @@ export function assertBranchName(name: string): string {
     );
   }
   return name;
-}
-
-/** Splits and checks `namespace.table` (lowercase identifiers), e.g. `iot.gold_device_health`. */
-export function parseTableName(name: string): { namespace: string; table: string } {
-  const parts = typeof name === 'string' ? name.split('.') : [];
-  if (parts.length !== 2 || !parts.every((p) => IDENT.test(p))) {
-    throw new InvalidArgumentError(
-      `catalog table name rejected: '${String(name)}' (expected namespace.table in lowercase letters, digits and '_')`,
-    );
-  }
-  return { namespace: parts[0]!, table: parts[1]! };
-}
-
-/** The key prefix of a table's files in the store: `warehouse/<namespace>/<table>`. */
-export function tableKey(name: string): string {
-  const { namespace, table } = parseTableName(name);
-  return `warehouse/${namespace}/${table}`;
 }

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { CatalogConflictError, CatalogError, CatalogExpiredError, CatalogNotFoundError } from '../errors.js';
+import type { LoadedTable } from '../iceberg/tableChange.js';
+import { parseTableName, type TableName } from '../iceberg/tableName.js';
 import type { TableMetadata } from '../iceberg/types.js';
 import { EXPIRED_BEFORE_PROPERTY } from './maintenance.js';
-import { parseTableName } from './names.js';
 import {
   type Branch,
   type Catalog,
   type CommitInfo,
   type CommitRequest,
   type CommitResult,
-  type LoadedTable,
   MAIN_BRANCH,
   type MergeRequest,
   type RefSpec,
-  type TableName,
 } from './port.js';
 
 export interface NessieCatalogOptions {

@@ -1,9 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../errors.js';
-import type { ObjectStore } from '../lake/objectStore.js';
-import { openEmbeddedCatalog } from './embeddedCatalog.js';
-import { NessieCatalog } from './nessieCatalog.js';
+import type { ObjectStore } from '../store/objectStore.js';
 import type { Catalog } from './port.js';
 
 /** The embedded catalog's SQLite file: `catalog/catalog.sqlite` under the data directory. */
@@ -14,12 +12,13 @@ export function embeddedCatalogFile(config: Pick<Config, 'dataDir'>): string {
 /**
  * Opens the configured catalog over the lake's store: the embedded catalog (branches and commits in
  * SQLite under the data directory, table metadata in the store's warehouse/).
- * @example const catalog = openCatalog(config, store);
+ * The adapter is loaded when needed.
+ * @example const catalog = await openCatalog(config, store);
  */
-export function openCatalog(
+export async function openCatalog(
   config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'catalog' | 'nessieUri' | 'nessieToken'>>,
   store: ObjectStore,
-): Catalog {
+): Promise<Catalog> {
   if (config.catalog === 'nessie') {
     if (!config.nessieUri) {
       throw new ConfigError(
@@ -27,7 +26,9 @@ export function openCatalog(
         'is required with LAMBDA_IOT_CATALOG=nessie (e.g. http://nessie:19120)',
       );
     }
+    const { NessieCatalog } = await import('./nessieCatalog.js');
     return new NessieCatalog({ uri: config.nessieUri, token: config.nessieToken });
   }
+  const { openEmbeddedCatalog } = await import('./embeddedCatalog.js');
   return openEmbeddedCatalog({ file: embeddedCatalogFile(config), store });
 }

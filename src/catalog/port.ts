@@ -1,4 +1,5 @@
-import type { TableMetadata, TableRequirement, TableUpdate } from '../iceberg/types.js';
+import type { LoadedTable, TableChange } from '../iceberg/tableChange.js';
+import type { TableName } from '../iceberg/tableName.js';
 
 /**
  * The catalog port, with Nessie's semantics: named branches point at commits; a commit changes one or
@@ -14,16 +15,6 @@ export interface Branch {
   name: string;
   /** The commit the branch points at. */
   hash: string;
-}
-
-/** A table name: `namespace.table`, e.g. `iot.gold_device_health`. */
-export type TableName = string;
-
-/** The change to one table in a commit. */
-export interface TableChange {
-  table: TableName;
-  requirements: TableRequirement[];
-  updates: TableUpdate[];
 }
 
 export interface CommitRequest {
@@ -74,14 +65,6 @@ export interface MergeRequest {
  * commit made at or before `asOfMs`).
  */
 export type RefSpec = string | { branch: string; asOfMs: number };
-
-export interface LoadedTable {
-  table: TableName;
-  /** The commit read. */
-  hash: string;
-  metadataLocation: string;
-  metadata: TableMetadata;
-}
 
 export interface Catalog {
   readonly kind: 'embedded' | 'nessie';

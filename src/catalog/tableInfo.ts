@@ -1,6 +1,7 @@
 import { refSnapshot } from '../iceberg/metadata.js';
+import type { TableName } from '../iceberg/tableName.js';
 import type { TableMetadata } from '../iceberg/types.js';
-import type { Catalog, RefSpec, TableName } from './port.js';
+import type { Catalog, RefSpec } from './port.js';
 
 /** A table as `table ls` shows it. */
 export interface TableSummary {

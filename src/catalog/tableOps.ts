@@ -1,6 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { CatalogNotFoundError } from '../errors.js';
 import { createTableChange, type TableDefinition } from '../iceberg/schema.js';
+import type { TableName } from '../iceberg/tableName.js';
 import { type ScanOptions, scanTable } from '../iceberg/tableReader.js';
 import {
   type IcebergContext,
@@ -8,7 +9,7 @@ import {
   type WriteResult,
   writeTableData,
 } from '../iceberg/tableWriter.js';
-import type { Catalog, CommitResult, RefSpec, TableName } from './port.js';
+import type { Catalog, CommitResult, RefSpec } from './port.js';
 
 /**
  * Creates the table on the branch unless it exists there (one commit when it creates).

@@ -12,11 +12,6 @@ export function printJson(value: unknown): Promise<void> {
   return writeOut(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Human-readable integer with thousands separators, e.g. 100800 → "100,800". */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
 export interface Progress {
   update(fraction: number, detail?: string): void;
   stop(): void;
@@ -67,16 +62,4 @@ export function stopSignal(): { signal: AbortSignal; dispose: () => void } {
       process.off('SIGTERM', onSignal);
     },
   };
-}
-
-/** Bytes in binary units, e.g. 1186684 → "1.1 MiB". */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,17 +1,76 @@
 import { Command, CommanderError } from 'commander';
 import { formatSettingsHelp } from '../config/config.js';
 import { CliError, ConfigError, KitError } from '../errors.js';
-import { registerBatch } from './commands/batch.js';
-import { registerCatalog } from './commands/catalog.js';
-import { registerLake } from './commands/lake.js';
-import { registerLand } from './commands/land.js';
-import { registerRules } from './commands/rules.js';
-import { registerRun } from './commands/run.js';
-import { registerSimulate } from './commands/simulate.js';
-import { registerStream } from './commands/stream.js';
-import { registerTable } from './commands/table.js';
-import { registerTail } from './commands/tail.js';
-import { registerTopics } from './commands/topics.js';
+
+/** Registers one command (its options, help and action) on the program. */
+type Register = (program: Command) => void;
+
+interface CommandEntry {
+  name: string;
+  /** One line for `lambda-iot --help`. */
+  summary: string;
+  /** Loads the command's module; only the command being run is loaded, so `--help` loads no native package. */
+  load: () => Promise<Register>;
+}
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'run',
+    summary: 'run the whole pipeline and print a summary (what `npm start` runs)',
+    load: async () => (await import('./commands/run.js')).registerRun,
+  },
+  {
+    name: 'simulate',
+    summary: 'simulate a plant and produce its telemetry and machine events to the log',
+    load: async () => (await import('./commands/simulate.js')).registerSimulate,
+  },
+  {
+    name: 'stream',
+    summary: 'run the speed layer: telemetry → rules → anomalies',
+    load: async () => (await import('./commands/stream.js')).registerStream,
+  },
+  {
+    name: 'topics',
+    summary: 'list topics, end offsets and consumer-group lag',
+    load: async () => (await import('./commands/topics.js')).registerTopics,
+  },
+  {
+    name: 'tail',
+    summary: 'print the messages of a topic, validated against its contract',
+    load: async () => (await import('./commands/tail.js')).registerTail,
+  },
+  {
+    name: 'rules',
+    summary: 'show, backtest and tune the speed-layer rules on replayed history',
+    load: async () => (await import('./commands/rules.js')).registerRules,
+  },
+  {
+    name: 'land',
+    summary: 'land the log into the lake: telemetry and events → typed Parquet in object storage',
+    load: async () => (await import('./commands/land.js')).registerLand,
+  },
+  {
+    name: 'lake',
+    summary: 'look into the lake (object store): what landed where',
+    load: async () => (await import('./commands/lake.js')).registerLake,
+  },
+  {
+    name: 'batch',
+    summary: 'build silver and Gold from the lake, audit, publish atomically (Write-Audit-Publish)',
+    load: async () => (await import('./commands/batch.js')).registerBatch,
+  },
+  {
+    name: 'catalog',
+    summary: 'branches and commits of the table catalog (Nessie semantics)',
+    load: async () => (await import('./commands/catalog.js')).registerCatalog,
+  },
+  {
+    name: 'table',
+    summary: 'Iceberg tables in the catalog: list, history, scan',
+    load: async () => (await import('./commands/table.js')).registerTable,
+  },
+];
 
 /** Commander errors that mean the command line itself is wrong: exit code 2. */
 const USAGE_ERRORS = new Set([
@@ -24,8 +83,11 @@ const USAGE_ERRORS = new Set([
   'commander.excessArguments',
 ]);
 
-/** Builds the `lambda-iot` command tree. */
-export function buildProgram(): Command {
+/**
+ * Builds the `lambda-iot` command tree. Commands whose module is in `loaded` are complete; the others
+ * are listed with their summary only (enough for `lambda-iot --help`).
+ */
+export function buildProgram(loaded: ReadonlyMap<string, Register> = new Map()): Command {
   const program = new Command('lambda-iot')
     .description(
       'Run and explore a Lambda-architecture pipeline for industrial IoT monitoring: simulate a plant → log ' +
@@ -34,19 +96,16 @@ export function buildProgram(): Command {
     )
     .option('--debug', 'print stack traces of unexpected errors')
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', `\n${formatSettingsHelp()}\n`)
-    .exitOverride();
-  registerRun(program);
-  registerSimulate(program);
-  registerStream(program);
-  registerTopics(program);
-  registerTail(program);
-  registerRules(program);
-  registerLand(program);
-  registerLake(program);
-  registerBatch(program);
-  registerCatalog(program);
-  registerTable(program);
+    .addHelpText('after', `\n${formatSettingsHelp()}\n`);
+  for (const entry of COMMANDS) {
+    const register = loaded.get(entry.name);
+    if (register) {
+      register(program);
+      program.commands.find((c) => c.name() === entry.name)!.summary(entry.summary);
+    } else {
+      program.command(entry.name).summary(entry.summary).description(entry.summary);
+    }
+  }
   const exitOverride = (command: Command) => {
     command.exitOverride();
     for (const sub of command.commands) exitOverride(sub);
@@ -55,12 +114,20 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The command an argv asks for (`lambda-iot [--debug] [help] <command> …`), if it names one. */
+function requestedCommand(argv: readonly string[]): CommandEntry | undefined {
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return COMMANDS.find((c) => c.name === name);
+}
+
 /**
  * Parses argv and runs the command. Known failures (CliError, ConfigError, other KitErrors) print one
  * line and return their exit code; anything else prints "unexpected error" (stack with --debug).
  */
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const entry = requestedCommand(argv);
+  const program = buildProgram(entry ? new Map([[entry.name, await entry.load()]]) : new Map());
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { tableKey } from '../catalog/names.js';
-import type { TableChange, TableName } from '../catalog/port.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { ObjectStore } from '../lake/objectStore.js';
+import type { ObjectStore } from '../store/objectStore.js';
+import type { TableChange } from './tableChange.js';
+import type { TableName } from './tableName.js';
+import { tableKey } from './tableName.js';
 import type {
   IcebergField,
   IcebergPrimitive,

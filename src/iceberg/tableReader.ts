@@ -1,8 +1,8 @@
 import type { DuckDBValue } from '@duckdb/node-api';
+import { columnNames, readParquetSql } from '../duckdb/duckSession.js';
 import { CatalogNotFoundError } from '../errors.js';
-import { epochDay } from '../ingest/utcTime.js';
-import { columnNames, readParquetSql } from '../lake/duckdb.js';
-import { localCopy } from '../lake/localCopy.js';
+import { localCopy } from '../store/localCopy.js';
+import { epochDay } from '../time/utcTime.js';
 import { refSnapshot, schemaOf } from './metadata.js';
 import { duckType } from './schema.js';
 import { type IcebergContext, liveEntries } from './tableWriter.js';

@@ -2,15 +2,15 @@ import { randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { LoadedTable, TableChange } from '../catalog/port.js';
+import { type DuckSession, sqlString } from '../duckdb/duckSession.js';
 import { InvalidArgumentError } from '../errors.js';
-import { dateOfEpochDay, epochDay } from '../ingest/utcTime.js';
-import { type DuckSession, sqlString } from '../lake/duckdb.js';
-import type { ObjectStore } from '../lake/objectStore.js';
+import type { ObjectStore } from '../store/objectStore.js';
+import { dateOfEpochDay, epochDay } from '../time/utcTime.js';
 import { decodeManifest, decodeManifestList, encodeManifest, encodeManifestList } from './avro.js';
 import { encodeBound } from './bounds.js';
 import { refSnapshot, schemaOf } from './metadata.js';
 import { duckType, fieldIdsClause } from './schema.js';
+import type { LoadedTable, TableChange } from './tableChange.js';
 import {
   type DataFile,
   ENTRY_STATUS,

@@ -1,4 +1,6 @@
 import type { MachineEvent } from '../schema/events.js';
+import { DAY_MS, formatUtc, HOUR_MS, SECOND_MS } from '../time/utcTime.js';
+import { Random, roundTo } from '../util/random.js';
 import {
   describeEffects,
   FAILURE_PARTS,
@@ -8,10 +10,8 @@ import {
   SENSOR_MODEL,
 } from './degradingModel.js';
 import { DEGRADATION_MODES, type DegradationMode } from './groundTruth.js';
-import { Random, roundTo } from './random.js';
 import type { SimulatedMessage } from './simulationOptions.js';
 import type { TruthRecorder } from './truthRecorder.js';
-import { DAY_MS, formatUtc, HOUR_MS, SECOND_MS } from './utcTime.js';
 
 /** The reading slots of one simulated hour, shared by every device of the plant. */
 export interface HourGrid {

@@ -1,8 +1,8 @@
+import { computeUtcHourOfDay, formatUtc, HOUR_MS } from '../time/utcTime.js';
 import { DegradingDevice, type HourGrid } from './degradingDevice.js';
 import type { PlantModel } from './plantModel.js';
 import { nameDevice, type SimulatedMessage, type SimulationOptions } from './simulationOptions.js';
 import type { TruthRecorder } from './truthRecorder.js';
-import { computeUtcHourOfDay, formatUtc, HOUR_MS } from './utcTime.js';
 
 /** Amplitude (°C) of the daily temperature cycle, warmest at 14:00 UTC. */
 const DAILY_CYCLE_C = 1;

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { COMPONENTS, ROOT_CAUSES } from '../schema/events.js';
+import { formatUtc } from '../time/utcTime.js';
 import type { SimulationOptions } from './simulationOptions.js';
-import { formatUtc } from './utcTime.js';
 
 /** How a device wears out between restores; it decides which metrics rise and which part fails. */
 export const DEGRADATION_MODES = ['bearing', 'motor', 'electrical'] as const;

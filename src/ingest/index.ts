@@ -12,10 +12,12 @@ export {
   writeGroundTruth,
 } from './groundTruth.js';
 export { PlantSimulator, simulateHistory } from './plantSimulator.js';
-export { Random, roundTo } from './random.js';
 export {
   DEFAULT_CADENCE_MS,
   DEFAULT_FROM_MS,
+  DEFAULT_PLANT,
+  type HistoryPlan,
+  historySimulation,
   nameDevice,
   PROFILES,
   type Profile,
@@ -23,4 +25,3 @@ export {
   type SimulationOptions,
   validateSimulationOptions,
 } from './simulationOptions.js';
-export { addDays, DAY_MS, dateOfEpochDay, epochDay, formatUtc, HOUR_MS, parseUtcOption } from './utcTime.js';

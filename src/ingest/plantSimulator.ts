@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { HOUR_MS } from '../time/utcTime.js';
 import { DegradingPlant } from './degradingPlant.js';
 import { describeRun, type GroundTruth } from './groundTruth.js';
 import type { PlantModel } from './plantModel.js';
@@ -9,7 +10,6 @@ import {
   validateSimulationOptions,
 } from './simulationOptions.js';
 import { TruthRecorder } from './truthRecorder.js';
-import { HOUR_MS } from './utcTime.js';
 
 function compareTimestamps(a: SimulatedMessage, b: SimulatedMessage): number {
   return a.timestamp - b.timestamp;

@@ -1,9 +1,9 @@
 import { COMPONENTS, EVENT_TYPES, type MachineEvent, PARTS, ROOT_CAUSES } from '../schema/events.js';
+import { formatUtc, HOUR_MS, SECOND_MS } from '../time/utcTime.js';
+import { Random, roundTo } from '../util/random.js';
 import type { PlantModel } from './plantModel.js';
-import { Random, roundTo } from './random.js';
 import { nameDevice, type SimulatedMessage, type SimulationOptions } from './simulationOptions.js';
 import type { TruthRecorder } from './truthRecorder.js';
-import { formatUtc, HOUR_MS, SECOND_MS } from './utcTime.js';
 
 const SEVERITIES = ['low', 'medium', 'high'] as const;
 /** The random stream of the reference plant (degrading devices use streams 1..N). */

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { MachineEvent } from '../schema/events.js';
 import type { Telemetry } from '../schema/telemetry.js';
+import { DAY_MS } from '../time/utcTime.js';
 
 /** The two plant behaviours: a hidden health model with precursors, or the reference's independent noise. */
 export const PROFILES = ['degrading', 'reference'] as const;
@@ -21,20 +22,49 @@ export interface SimulationOptions {
   profile: Profile;
 }
 
-/** One message of the simulated plant, addressed to a logical topic. */
-export interface SimulatedMessage {
-  topic: 'telemetry' | 'events';
-  /** The device_id (the partitioning key). */
-  key: string;
-  /** Event time, epoch ms. */
-  timestamp: number;
-  value: Telemetry | MachineEvent;
-}
+/** One message of the simulated plant, addressed to a logical topic; `value` is typed by `topic`. */
+export type SimulatedMessage =
+  | { topic: 'telemetry'; key: string; timestamp: number; value: Telemetry }
+  | { topic: 'events'; key: string; timestamp: number; value: MachineEvent };
+// key: the device_id (the partitioning key); timestamp: event time, epoch ms.
 
 /** Default start of simulated history: 2025-04-01T00:00:00Z. */
 export const DEFAULT_FROM_MS = Date.UTC(2025, 3, 1);
 /** Default per-device reading interval: one minute. */
 export const DEFAULT_CADENCE_MS = 60_000;
+
+/** The plant `npm start` (and `simulate`/`run` without options) simulates: 10 devices × 7 days, seed 42. */
+export const DEFAULT_PLANT = { devices: 10, days: 7, seed: 42 } as const;
+
+/** What names a history: plant size, length and seed, and optionally start, cadence and profile. */
+export interface HistoryPlan {
+  devices: number;
+  /** History length in days (fractions allowed). */
+  days: number;
+  seed: number;
+  /** Default DEFAULT_FROM_MS (2025-04-01T00:00:00Z). */
+  fromMs?: number;
+  /** Default DEFAULT_CADENCE_MS (60 s). */
+  cadenceMs?: number;
+  /** Default 'degrading'. */
+  profile?: Profile;
+}
+
+/**
+ * The simulation options of a history `days` long (never reads the wall clock).
+ * @example historySimulation(DEFAULT_PLANT); // 10 devices, 2025-04-01 → 2025-04-08, seed 42
+ */
+export function historySimulation(plan: HistoryPlan): SimulationOptions {
+  const fromMs = plan.fromMs ?? DEFAULT_FROM_MS;
+  return {
+    devices: plan.devices,
+    seed: plan.seed,
+    fromMs,
+    toMs: fromMs + plan.days * DAY_MS,
+    cadenceMs: plan.cadenceMs ?? DEFAULT_CADENCE_MS,
+    profile: plan.profile ?? 'degrading',
+  };
+}
 
 const MAX_DEVICES = 100_000;
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
+import { columnNames, type DuckSession, openDuckSession, readParquetSql } from '../duckdb/duckSession.js';
 import { InvalidArgumentError } from '../errors.js';
-import { columnNames, type DuckSession, openDuckSession, readParquetSql } from './duckdb.js';
-import { localCopy } from './localCopy.js';
-import type { ObjectInfo, ObjectStore } from './objectStore.js';
+import { localCopy } from '../store/localCopy.js';
+import type { ObjectInfo, ObjectStore } from '../store/objectStore.js';
 import {
   isCalendarDate,
   parseRawFileKey,

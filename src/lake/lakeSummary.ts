@@ -1,6 +1,6 @@
 import { type AsyncBuffer, parquetMetadataAsync } from 'hyparquet';
-import { assertKeyPrefix } from './objectKey.js';
-import type { ObjectInfo, ObjectStore } from './objectStore.js';
+import { assertKeyPrefix } from '../store/objectKey.js';
+import type { ObjectInfo, ObjectStore } from '../store/objectStore.js';
 import { rawKeyDate } from './rawLayout.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ObjectStore } from './objectStore.js';
+import type { ObjectStore } from '../store/objectStore.js';
 import { parseRawFileKey, RAW_KINDS, type RawFileName, rawPrefix } from './rawLayout.js';
 
 /** What the lake says has been landed: the next offset to land per topic partition. */

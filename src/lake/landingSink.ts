@@ -1,15 +1,15 @@
 import path from 'node:path';
+import { writeDeadLetters } from '../bus/deadLetters.js';
 import type { Consumer, Log, LogRecord, TopicPartitionOffset } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { GROUPS, qualifiedName, topicName } from '../config/names.js';
-import { DAY_MS } from '../ingest/utcTime.js';
-import { writeDeadLetters } from '../schema/deadLetter.js';
+import { type DuckSession, openDuckSession } from '../duckdb/duckSession.js';
 import { validateMessage } from '../schema/validate.js';
+import type { ObjectStore } from '../store/objectStore.js';
 import { crashPoint } from '../testing/crash.js';
-import { type DuckSession, openDuckSession } from './duckdb.js';
+import { DAY_MS, utcDate } from '../time/utcTime.js';
 import { partitionKey, readLandedOffsets } from './landedOffsets.js';
-import type { ObjectStore } from './objectStore.js';
-import { type RawKind, rawFileKey, utcDate } from './rawLayout.js';
+import { type RawKind, rawFileKey } from './rawLayout.js';
 import { encodeRawParquet, type RawColumns } from './rawParquet.js';
 import { RAW_EVENTS, RAW_TELEMETRY, type RawDataset } from './rawSchema.js';
 

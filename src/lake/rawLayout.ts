@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
-import { utcDate } from '../ingest/utcTime.js';
-import { objectKey } from './objectKey.js';
+import { objectKey } from '../store/objectKey.js';
+import { utcDate } from '../time/utcTime.js';
 
 /**
  * Where raw data lands in the lake:
@@ -33,8 +33,6 @@ export interface RawFileName {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FILE = /^(.+)-(\d{1,10})-(\d{1,16})-(\d{1,16})\.parquet$/;
 const DATE_PART = /^date=(\d{4}-\d{2}-\d{2})$/;
-
-export { utcDate };
 
 /** Whether a YYYY-MM-DD string names a real calendar date. */
 export function isCalendarDate(date: string): boolean {

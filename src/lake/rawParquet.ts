@@ -9,7 +9,7 @@ import {
   INTEGER,
   VARCHAR,
 } from '@duckdb/node-api';
-import { type DuckSession, sqlString } from './duckdb.js';
+import { type DuckSession, sqlString } from '../duckdb/duckSession.js';
 import type { RawColumnType, RawDataset } from './rawSchema.js';
 
 /** A dataset's rows column by column, cells as `RawColumn.cell` returns them. */

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
+import { formatHtmlTable, formatTextTable, type TableRow } from '../util/formatTable.js';
 import { type ChartSpec, renderSvg, svgToPng } from '../viz/render.js';
-import { formatHtmlTable, formatTextTable, type TableRow } from './formatTable.js';
 
 /** The part of tslab's `display` the kit uses. */
 export interface RichDisplay {

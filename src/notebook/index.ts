@@ -1,6 +1,3 @@
-export { readAnomalies } from '../speed/readAnomalies.js';
-export { cacheHistory } from './cacheHistory.js';
-export { type DeviceSummary, DeviceSummaryCollector } from './deviceSummary.js';
 export {
   chartFile,
   type DisplayOptions,
@@ -10,11 +7,6 @@ export {
   type RichDisplay,
   slugify,
 } from './display.js';
-export { formatCell, formatHtmlTable, formatTextTable, type TableRow } from './formatTable.js';
-export { pickWearFailure } from './pickWearFailure.js';
-export { findProjectRoot } from './projectRoot.js';
-export { pickAutoConfirmation } from './readAnomalies.js';
-export { collectDeviceReadings, type SimulationSummary, summarizeSimulation } from './replaySimulation.js';
 export {
   describeLift,
   tabulateGroupLag,

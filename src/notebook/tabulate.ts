@@ -1,9 +1,8 @@
 import type { GroupLag, TopicSummary } from '../bus/lag.js';
 import type { LogRecord } from '../bus/port.js';
-import { formatUtc } from '../ingest/index.js';
 import type { PrecursorReport } from '../speed/precursors.js';
-
-const percent = (x: number | null) => (x === null ? null : `${(x * 100).toFixed(1)} %`);
+import { formatUtc } from '../time/utcTime.js';
+import { formatPercent } from '../util/format.js';
 
 const HEADER_FIELDS = new Set(['device_id', 'timestamp', 'event_timestamp']);
 
@@ -88,8 +87,8 @@ export function tabulatePrecursors(report: PrecursorReport) {
   return report.rows.map((r) => ({
     metric: r.metric,
     failures_preceded: r.failuresPreceded,
-    share_of_failures: percent(r.shareOfFailures),
-    share_of_random_windows: percent(r.baseRate),
+    share_of_failures: formatPercent(r.shareOfFailures, null),
+    share_of_random_windows: formatPercent(r.baseRate, null),
     lift: r.lift === null ? null : Math.round(r.lift * 100) / 100,
   }));
 }
@@ -105,12 +104,12 @@ export function describeLift(report: PrecursorReport): string {
   const base =
     any.baseRate === null
       ? 'no random windows to compare with'
-      : `${percent(any.baseRate)} of random ${hours} h windows`;
+      : `${formatPercent(any.baseRate, null)} of random ${hours} h windows`;
   const lift =
     any.lift === null
       ? 'no finite lift'
       : any.lift > 1
         ? `a lift of ${any.lift.toFixed(2)}: a ${hours} h window with an excursion is ${any.lift.toFixed(1)}× as likely as a random one to end in a failure`
         : `a lift of ${any.lift.toFixed(2)}: excursions do not announce failures here`;
-  return `${any.failuresPreceded} of ${report.failures} failures (${percent(any.shareOfFailures)}) had an excursion in the ${hours} h before, vs ${base}; ${lift}.`;
+  return `${any.failuresPreceded} of ${report.failures} failures (${formatPercent(any.shareOfFailures, null)}) had an excursion in the ${hours} h before, vs ${base}; ${lift}.`;
 }

@@ -4,9 +4,9 @@ import type { Rule, RuleSet } from '../speed/ruleSet.js';
 import type { StreamStats } from '../speed/streamProcessor.js';
 import type { BacktestResult, BacktestScore } from '../speed/tuning/score.js';
 import { recommendRow, type SweepResult } from '../speed/tuning/sweep.js';
+import { formatPercent } from '../util/format.js';
 import { METRIC_UNITS } from '../viz/units.js';
 
-const percent = (x: number | null) => (x === null ? null : `${(x * 100).toFixed(1)} %`);
 const round = (x: number | null, digits: number) =>
   x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -114,8 +114,8 @@ export function tabulateSweep(result: SweepResult) {
     alerts: r.alerts,
     per_device_day: round(r.alerts_per_device_day, 3),
     upper_95: round(r.alerts_per_device_day_upper, 3),
-    precision: percent(r.precision),
-    recall: percent(r.recall),
+    precision: formatPercent(r.precision, null),
+    recall: formatPercent(r.recall, null),
     median_lead_h: round(r.median_lead_time_h, 1),
     caught: `${r.failures_caught}/${r.failures}`,
     note: markOf(r),
@@ -136,8 +136,8 @@ export function tabulateBudgets(result: SweepResult, budgets: readonly number[])
       threshold: r?.threshold ?? null,
       per_device_day: r === null ? null : round(r.alerts_per_device_day, 3),
       upper_95: r === null ? null : round(r.alerts_per_device_day_upper, 3),
-      precision: r === null ? null : percent(r.precision),
-      recall: r === null ? null : percent(r.recall),
+      precision: r === null ? null : formatPercent(r.precision, null),
+      recall: r === null ? null : formatPercent(r.recall, null),
       caught: r === null ? 'no threshold fits' : `${r.failures_caught}/${r.failures}`,
     };
   });
@@ -149,8 +149,8 @@ function scoreRow(rules: string, anomalyType: string, s: BacktestScore) {
     rules,
     alerts: s.alerts,
     per_device_day: round(s.alerts_per_device_day, 3),
-    precision: percent(s.precision),
-    recall: percent(s.recall),
+    precision: formatPercent(s.precision, null),
+    recall: formatPercent(s.recall, null),
     caught: `${s.failures_caught}/${s.failures}`,
     median_lead_h: round(s.median_lead_time_h, 1),
   };

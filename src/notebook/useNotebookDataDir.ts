@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type Config, loadConfig } from '../config/config.js';
 import { InvalidArgumentError } from '../errors.js';
-import { findProjectRoot } from './projectRoot.js';
+import { findProjectRoot } from '../util/projectRoot.js';
 
 /**
  * Gives a notebook its own data directory, data/notebooks/<name>/ under the project root, unless

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Log, ProduceRecord } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { topicName } from '../config/names.js';
-import { formatUtc, PlantSimulator, type Profile, writeGroundTruth } from '../ingest/index.js';
+import { PlantSimulator, type Profile, writeGroundTruth } from '../ingest/index.js';
+import { formatUtc } from '../time/utcTime.js';
 
 export interface SimulateLiveOptions {
   log: Log;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { SimulationOptions } from '../ingest/index.js';
-import { formatUtc } from '../ingest/index.js';
+import { formatUtc } from '../time/utcTime.js';
 import { readJsonIfExists, writeFileAtomic } from '../util/atomicFile.js';
 
 /** What a simulation run into a log has done so far; checkpointed after every acknowledged batch. */

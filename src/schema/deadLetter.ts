@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Log, LogRecord } from '../bus/port.js';
 import { UtcTimestamp } from './telemetry.js';
 
 /** A message a consumer could not accept, as written to the dead-letter topic (iot-dlq). */
@@ -28,9 +27,18 @@ export type DeadLetter = z.infer<typeof DeadLetter>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Where a rejected message came from: the fields of a log record a dead letter keeps. */
+export interface DeadLetterSource {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: Uint8Array;
+}
+
 /** Builds the dead-letter record for a rejected message. */
 export function toDeadLetter(
-  record: LogRecord,
+  record: DeadLetterSource,
   consumer: string,
   reason: string,
   now = Date.now(),
@@ -52,29 +60,4 @@ export function toDeadLetter(
     reason,
     dead_lettered_at: new Date(now).toISOString(),
   };
-}
-
-/**
- * Writes rejected messages to the dead-letter topic (keyed like the source) and resolves once the log
- * acknowledged them, so a consumer may commit past them afterwards.
- * @example await writeDeadLetters(log, topicName(config, 'deadLetter'), [{ record, reason }], 'lambda_streaming_anomalies');
- */
-export async function writeDeadLetters(
-  log: Log,
-  deadLetterTopic: string,
-  rejected: { record: LogRecord; reason: string }[],
-  consumer: string,
-  now = Date.now(),
-): Promise<DeadLetter[]> {
-  if (rejected.length === 0) return [];
-  const letters = rejected.map(({ record, reason }) => toDeadLetter(record, consumer, reason, now));
-  await log.produce(
-    deadLetterTopic,
-    letters.map((letter, i) => ({
-      key: rejected[i]!.record.key,
-      value: JSON.stringify(letter),
-      timestamp: rejected[i]!.record.timestamp,
-    })),
-  );
-  return letters;
 }

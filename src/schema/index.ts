@@ -1,6 +1,6 @@
 export { Anomaly, anomalyIdentity } from './anomaly.js';
 export { contractForTopic, TOPIC_CONTRACTS } from './contracts.js';
-export { DeadLetter, toDeadLetter, writeDeadLetters } from './deadLetter.js';
+export { DeadLetter, type DeadLetterSource, toDeadLetter } from './deadLetter.js';
 export { compareDeviceIds } from './deviceOrder.js';
 export {
   COMPONENTS,
@@ -16,7 +16,6 @@ export { EventSeverity, SEVERITIES, Severity } from './severity.js';
 export { DeviceId, METRICS, type Metric, TELEMETRY_RANGES, Telemetry, UtcTimestamp } from './telemetry.js';
 export {
   describeIssues,
-  isRealInstant,
   type ValidateOptions,
   type Validation,
   validateMessage,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 /** Result of validating one message: the typed value, or the reason it was rejected. */
+import { DAY_MS, HOUR_MS, realInstantMs } from '../time/utcTime.js';
 import { isWellFormedTelemetry, Telemetry } from './telemetry.js';
 
 /** Result of validating one message: the typed value (and its event time, when it has one), or why it was rejected. */
@@ -20,7 +21,6 @@ export interface ValidateOptions {
   timeField?: string;
 }
 
-const DAY_MS = 86_400_000;
 const TIME_FIELDS = ['timestamp', 'event_timestamp'];
 
 /** Formats zod issues as "field: message; field: message". */
@@ -32,35 +32,6 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
       return `${where}: ${i.message}`;
     })
     .join('; ');
-}
-
-const INSTANT_FIELDS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/;
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/**
- * The epoch ms of an ISO timestamp that names a real calendar instant, or undefined (e.g. Feb 30 or
- * hour 25, which a pattern alone lets through).
- */
-export function realInstantMs(iso: string): number | undefined {
-  const m = INSTANT_FIELDS.exec(iso);
-  if (!m) return undefined;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (Number(m[4]) > 23 || Number(m[5]) > 59) return undefined;
-  return ms;
-}
-
-/** Whether an ISO timestamp names a real calendar instant (rejects e.g. Feb 30, which the regex lets through). */
-export function isRealInstant(iso: string): boolean {
-  return realInstantMs(iso) !== undefined;
 }
 
 /**
@@ -112,7 +83,7 @@ export function validateMessage<S extends z.ZodType>(
     if (ms > limit) {
       return {
         ok: false,
-        reason: `${field}: far in the future: ${iso} (more than ${(options.maxFutureMs ?? DAY_MS) / 3_600_000} h past now)`,
+        reason: `${field}: far in the future: ${iso} (more than ${(options.maxFutureMs ?? DAY_MS) / HOUR_MS} h past now)`,
       };
     }
     eventMs = ms;

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
-import { Random } from '../ingest/random.js';
 import type { MachineEvent } from '../schema/events.js';
 import { METRICS, type Metric, type Telemetry } from '../schema/telemetry.js';
+import { Random } from '../util/random.js';
 
 /**
  * The reference thresholds that define an excursion (SEED-FACTS): above them, or for signal_strength
@@ -61,7 +61,7 @@ const ROW_KEYS: readonly (Metric | 'any')[] = ['any', ...METRICS];
  * excursion than a random window does? Memory is per device and per excursion, not per reading.
  * @example
  * const collector = new PrecursorCollector({ horizonMs: 24 * 3_600_000 });
- * for (const m of simulateHistory(options)) m.topic === 'telemetry' ? collector.addTelemetry(m.value as Telemetry) : collector.addEvent(m.value as MachineEvent);
+ * for (const m of simulateHistory(options)) m.topic === 'telemetry' ? collector.addTelemetry(m.value) : collector.addEvent(m.value);
  * console.table(collector.report().rows);
  */
 export class PrecursorCollector {

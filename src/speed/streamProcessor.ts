@@ -1,10 +1,10 @@
 import { runConsumeLoop } from '../bus/consumeLoop.js';
+import { writeDeadLetters } from '../bus/deadLetters.js';
 import { readGroupLag } from '../bus/lag.js';
 import type { Log, LogRecord, ProduceRecord } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { GROUPS, qualifiedName, topicName } from '../config/names.js';
 import { Anomaly } from '../schema/anomaly.js';
-import { writeDeadLetters } from '../schema/deadLetter.js';
 import type { Severity } from '../schema/severity.js';
 import { Telemetry } from '../schema/telemetry.js';
 import { describeIssues, validateMessage } from '../schema/validate.js';

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
-import { DAY_MS } from '../ingest/utcTime.js';
 import type { Anomaly } from '../schema/anomaly.js';
 import { compareDeviceIds } from '../schema/deviceOrder.js';
+import { DAY_MS } from '../time/utcTime.js';
 import type { ChartSpec } from './render.js';
 
 /** A failure to mark (ground-truth failures and failure events both fit). */

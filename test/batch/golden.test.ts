@@ -6,10 +6,10 @@ import { EmbeddedCatalog } from '../../src/catalog/embeddedCatalog.js';
 import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { readTable } from '../../src/catalog/tableOps.js';
 import { loadConfig } from '../../src/config/config.js';
-import { type DuckSession, openDuckSession, sqlString } from '../../src/lake/duckdb.js';
+import { type DuckSession, openDuckSession, sqlString } from '../../src/duckdb/duckSession.js';
 import { openLakeReader } from '../../src/lake/lakeReader.js';
-import type { ObjectStore } from '../../src/lake/objectStore.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import type { ObjectStore } from '../../src/store/objectStore.js';
+import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { tempDataDir } from '../support/cli.js';
 
 /**

@@ -7,10 +7,11 @@ import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { readTable } from '../../src/catalog/tableOps.js';
 import { loadConfig } from '../../src/config/config.js';
 import { topicName } from '../../src/config/names.js';
-import { DAY_MS, DEFAULT_FROM_MS, type SimulatedMessage, simulateHistory } from '../../src/ingest/index.js';
-import { openDuckSession } from '../../src/lake/duckdb.js';
+import { openDuckSession } from '../../src/duckdb/duckSession.js';
+import { DEFAULT_FROM_MS, type SimulatedMessage, simulateHistory } from '../../src/ingest/index.js';
 import { runLandingSink } from '../../src/lake/landingSink.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import { openObjectStore } from '../../src/store/openObjectStore.js';
+import { DAY_MS } from '../../src/time/utcTime.js';
 import { tempDataDir } from '../support/cli.js';
 
 const GOLD = [

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { buildModel, MODELS, readModelTests, runModelTests, sqlDir } from '../../src/batch/models.js';
 import { openLog } from '../../src/bus/openLog.js';
 import { loadConfig } from '../../src/config/config.js';
-import { DAY_MS, DEFAULT_FROM_MS } from '../../src/ingest/index.js';
-import { openDuckSession } from '../../src/lake/duckdb.js';
+import { openDuckSession } from '../../src/duckdb/duckSession.js';
+import { DEFAULT_FROM_MS } from '../../src/ingest/index.js';
 import { openLakeReader } from '../../src/lake/lakeReader.js';
 import { runLandingSink } from '../../src/lake/landingSink.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
 import { simulateToLog } from '../../src/pipeline/simulateToLog.js';
+import { openObjectStore } from '../../src/store/openObjectStore.js';
+import { DAY_MS } from '../../src/time/utcTime.js';
 import { tempDataDir } from '../support/cli.js';
 
 describe('the SQL models and the tests beside them (sql/duckdb/*.tests.sql)', () => {

@@ -10,7 +10,7 @@ import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { loadConfig } from '../../src/config/config.js';
 import { CatalogConflictError } from '../../src/errors.js';
 import { writeTableData } from '../../src/iceberg/tableWriter.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { catalogFixture, HEALTH, healthRows } from './fixture.js';
 
 const [dataDir, writer, barrier] = process.argv.slice(2) as [string, string, string];

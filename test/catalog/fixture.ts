@@ -1,14 +1,11 @@
 import path from 'node:path';
 import { EmbeddedCatalog, type EmbeddedCatalogOptions } from '../../src/catalog/embeddedCatalog.js';
 import { type Catalog, MAIN_BRANCH } from '../../src/catalog/port.js';
-import { loadConfig } from '../../src/config/config.js';
+import { type DuckSession, openDuckSession } from '../../src/duckdb/duckSession.js';
 import { createTableChange, type TableDefinition } from '../../src/iceberg/schema.js';
 import { scanTable } from '../../src/iceberg/tableReader.js';
 import { type IcebergContext, type WriteOptions, writeTableData } from '../../src/iceberg/tableWriter.js';
-import { type DuckSession, openDuckSession } from '../../src/lake/duckdb.js';
-import type { ObjectStore } from '../../src/lake/objectStore.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
-import { tempDataDir } from '../support/cli.js';
+import type { ObjectStore } from '../../src/store/objectStore.js';
 
 /** A small Gold-like table: one row per device and day, partitioned by day. */
 export const HEALTH: TableDefinition = {

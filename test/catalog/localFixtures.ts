@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
 import type { EmbeddedCatalogOptions } from '../../src/catalog/embeddedCatalog.js';
 import { loadConfig } from '../../src/config/config.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { tempDataDir } from '../support/cli.js';
 import { type CatalogFixture, catalogFixture } from './fixture.js';
 

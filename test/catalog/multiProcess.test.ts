@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { loadConfig } from '../../src/config/config.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { ROOT, tempDataDir } from '../support/cli.js';
 import { catalogFixture, createTable, HEALTH, healthRows, readRows, writeRows } from './fixture.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDuckSession, sqlString } from '../../src/lake/duckdb.js';
+import { openDuckSession, sqlString } from '../../src/duckdb/duckSession.js';
 import { runCli, tempDataDir } from '../support/cli.js';
 
 describe('lambda-iot batch', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { openLakeReader } from '../../src/lake/lakeReader.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { runCli, tempDataDir } from '../support/cli.js';
 
 const SIMULATE = ['simulate', '--devices', '3', '--days', '2', '--seed', '5'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { catalogFixture, createTable, HEALTH, healthRows, writeRows } from '../catalog/fixture.js';
 import { runCli, tempDataDir } from '../support/cli.js';
 

@@ -6,8 +6,8 @@ import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { loadConfig } from '../../src/config/config.js';
 import { addColumnsChange } from '../../src/iceberg/schema.js';
 import type { TableMetadata } from '../../src/iceberg/types.js';
-import type { ObjectStore } from '../../src/lake/objectStore.js';
-import { openObjectStore } from '../../src/lake/openObjectStore.js';
+import type { ObjectStore } from '../../src/store/objectStore.js';
+import { openObjectStore } from '../../src/store/openObjectStore.js';
 import {
   type CatalogFixture,
   catalogFixture,

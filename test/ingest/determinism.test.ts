@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR_MS, PlantSimulator, type SimulatedMessage } from '../../src/ingest/index.js';
+import { PlantSimulator, type SimulatedMessage } from '../../src/ingest/index.js';
+import { HOUR_MS } from '../../src/time/utcTime.js';
 import { collectHistory, DAY, FROM_MS, makeOptions, serializeMessages } from './simulationFixtures.js';
 
 describe('PlantSimulator determinism', () => {

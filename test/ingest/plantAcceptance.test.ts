@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HOUR_MS, PlantSimulator } from '../../src/ingest/index.js';
+import { PlantSimulator } from '../../src/ingest/index.js';
 import type { MachineEvent, Telemetry } from '../../src/schema/index.js';
 import {
   EXCURSION_THRESHOLDS,
@@ -7,6 +7,7 @@ import {
   type PrecursorReport,
   type PrecursorRow,
 } from '../../src/speed/precursors.js';
+import { HOUR_MS } from '../../src/time/utcTime.js';
 import { DAY, FROM_MS, makeOptions } from './simulationFixtures.js';
 
 /**

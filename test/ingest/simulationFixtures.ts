@@ -1,9 +1,5 @@
-import {
-  HOUR_MS,
-  type SimulatedMessage,
-  type SimulationOptions,
-  simulateHistory,
-} from '../../src/ingest/index.js';
+import { type SimulatedMessage, type SimulationOptions, simulateHistory } from '../../src/ingest/index.js';
+import { HOUR_MS } from '../../src/time/utcTime.js';
 
 export const FROM_MS = Date.UTC(2025, 3, 1);
 export const DAY = 24 * HOUR_MS;

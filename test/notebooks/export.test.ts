@@ -1,16 +1,16 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderNotebookScript, rewriteSrcImports, scriptPathFor } from '../../src/notebook/exportNotebook.js';
-import { findTslabTraps } from '../../src/notebook/findTslabTraps.js';
-import { checkNotebooks, listNotebooks } from '../../src/notebook/notebookChecks.js';
+import { renderNotebookScript, rewriteSrcImports, scriptPathFor } from '../../src/kernel/exportNotebook.js';
+import { findTslabTraps } from '../../src/kernel/findTslabTraps.js';
+import { checkNotebooks, listNotebooks } from '../../src/kernel/notebookChecks.js';
 import {
   findCellFailures,
   findCommittedOutputs,
   hasImageOutput,
   type Notebook,
   readNotebook,
-} from '../../src/notebook/notebookFile.js';
-import { findProjectRoot } from '../../src/notebook/projectRoot.js';
+} from '../../src/kernel/notebookFile.js';
+import { findProjectRoot } from '../../src/util/projectRoot.js';
 
 const root = findProjectRoot();
 

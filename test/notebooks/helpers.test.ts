@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import type { GroupLag } from '../../src/bus/lag.js';
 import type { LogRecord } from '../../src/bus/port.js';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { DAY_MS, DEFAULT_FROM_MS, formatUtc, type GroundTruth, HOUR_MS } from '../../src/ingest/index.js';
 import {
   chartFile,
   collectDeviceReadings,
@@ -24,9 +23,11 @@ import {
   tabulatePrecursors,
   tabulateRecords,
   useNotebookDataDir,
-} from '../../src/notebook/index.js';
+} from '../../src/index.js';
+import { DEFAULT_FROM_MS, type GroundTruth } from '../../src/ingest/index.js';
 import type { Telemetry } from '../../src/schema/index.js';
 import type { PrecursorReport } from '../../src/speed/precursors.js';
+import { DAY_MS, formatUtc, HOUR_MS } from '../../src/time/utcTime.js';
 import type { ChartSpec } from '../../src/viz/index.js';
 
 const root = findProjectRoot();

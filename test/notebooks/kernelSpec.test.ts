@@ -11,8 +11,8 @@ import {
   type JupyterEnvironment,
   KERNEL_NAME,
   kernelLauncherPath,
-} from '../../src/notebook/kernelSpec.js';
-import { findProjectRoot } from '../../src/notebook/projectRoot.js';
+} from '../../src/kernel/kernelSpec.js';
+import { findProjectRoot } from '../../src/util/projectRoot.js';
 
 const root = findProjectRoot();
 
@@ -52,7 +52,7 @@ describe('kernelspec', () => {
     const spec = buildKernelSpec({ root, node: '/usr/bin/node' });
     expect(spec.argv).toEqual([
       '/usr/bin/node',
-      path.join(root, 'src/notebook/kernelLauncher.cjs'),
+      path.join(root, 'src/kernel/kernelLauncher.cjs'),
       '{connection_file}',
     ]);
     expect(spec.language).toBe('typescript');

@@ -4,7 +4,6 @@ import { openLog } from '../../src/bus/openLog.js';
 import type { Log } from '../../src/bus/port.js';
 import { loadConfig } from '../../src/config/config.js';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { formatUtc, HOUR_MS } from '../../src/ingest/index.js';
 import {
   cacheHistory,
   pickAutoConfirmation,
@@ -16,7 +15,7 @@ import {
   tabulateRuleSet,
   tabulateStreamStats,
   tabulateSweep,
-} from '../../src/notebook/index.js';
+} from '../../src/index.js';
 import type { Anomaly } from '../../src/schema/index.js';
 import type { AnomalySummary } from '../../src/speed/anomalySummary.js';
 import { referenceRules } from '../../src/speed/ruleSet.js';
@@ -28,6 +27,7 @@ import {
   historyFromArrays,
   sweepThreshold,
 } from '../../src/speed/tuning/index.js';
+import { formatUtc, HOUR_MS } from '../../src/time/utcTime.js';
 import { tempDataDir } from '../support/cli.js';
 
 const T0 = Date.UTC(2025, 3, 1);

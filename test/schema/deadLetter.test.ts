@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { writeDeadLetters } from '../../src/bus/deadLetters.js';
 import { openEmbeddedLog } from '../../src/bus/embedded/embeddedLog.js';
-import { DeadLetter, writeDeadLetters } from '../../src/schema/deadLetter.js';
+import { DeadLetter } from '../../src/schema/deadLetter.js';
 import { readN } from '../bus/logContract.js';
 
 it('writes rejected messages to the dead-letter topic, keyed like their source', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../src/ingest/random.js';
 import { isWellFormedTelemetry, Telemetry } from '../../src/schema/telemetry.js';
 import { validateMessage } from '../../src/schema/validate.js';
+import { Random } from '../../src/util/random.js';
 
 const reading = {
   device_id: 'press-7',

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { formatUtc, HOUR_MS } from '../../src/ingest/index.js';
 import type { MachineEvent, Telemetry } from '../../src/schema/index.js';
 import {
   EXCURSION_THRESHOLDS,
   PrecursorCollector,
   type PrecursorReport,
 } from '../../src/speed/precursors.js';
+import { formatUtc, HOUR_MS } from '../../src/time/utcTime.js';
 
 const T0 = Date.UTC(2025, 3, 1);
 const MINUTE = 60_000;

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { openLog } from '../../src/bus/openLog.js';
 import type { Log, LogRecord } from '../../src/bus/port.js';
 import { loadConfig } from '../../src/config/config.js';
-import { DAY_MS, DEFAULT_FROM_MS } from '../../src/ingest/index.js';
+import { DEFAULT_FROM_MS } from '../../src/ingest/index.js';
 import { simulateToLog } from '../../src/pipeline/simulateToLog.js';
 import { DeadLetter } from '../../src/schema/deadLetter.js';
 import { referenceRules } from '../../src/speed/ruleSet.js';
 import { runStreamProcessor } from '../../src/speed/streamProcessor.js';
+import { DAY_MS } from '../../src/time/utcTime.js';
 import { runCli, tempDataDir } from '../support/cli.js';
 import { kafkaForTests, randomPrefix, requireService } from '../support/services.js';
 

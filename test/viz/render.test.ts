@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TopicSummary } from '../../src/bus/lag.js';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { formatUtc, HOUR_MS } from '../../src/ingest/index.js';
 import type { Telemetry } from '../../src/schema/index.js';
 import { EXCURSION_THRESHOLDS } from '../../src/speed/precursors.js';
+import { formatUtc, HOUR_MS } from '../../src/time/utcTime.js';
 import {
   type ChartSpec,
   chartDeviceTimeline,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { formatUtc, HOUR_MS } from '../../src/ingest/index.js';
+import { formatUtc, HOUR_MS } from '../../src/time/utcTime.js';
 import {
   type ChartSpec,
   chartAnomaliesPerDeviceDay,

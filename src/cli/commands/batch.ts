@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { type BatchResult, runBatch } from '../../batch/runBatch.js';
 import { CliError } from '../../errors.js';
+import { formatCount, formatPercent } from '../../util/format.js';
 import { withCatalog } from '../context.js';
-import { formatCount, printJson, say, writeOut } from '../output.js';
+import { printJson, say, writeOut } from '../output.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -12,8 +13,6 @@ function parseDate(value: string): string {
   }
   return value;
 }
-
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 
 /** The human summary of a batch run. */
 export function formatBatch(r: BatchResult): string {
@@ -46,7 +45,7 @@ export function formatBatch(r: BatchResult): string {
     lines.push(
       '',
       `prediction quality (failure within ${q.horizonDays} days): ${formatCount(q.predictions)} device-days judged, ${q.positives} followed by a failure`,
-      `  ROC AUC ${q.rocAuc === null ? 'n/a' : q.rocAuc.toFixed(3)} (0.5 = chance); precision@${q.k} ${pct(q.precisionAtK)} vs base rate ${pct(q.baseRate)}`,
+      `  ROC AUC ${q.rocAuc === null ? 'n/a' : q.rocAuc.toFixed(3)} (0.5 = chance); precision@${q.k} ${formatPercent(q.precisionAtK)} vs base rate ${formatPercent(q.baseRate)}`,
     );
   }
   lines.push('', `done in ${(r.elapsedMs / 1000).toFixed(1)} s`);
@@ -56,7 +55,6 @@ export function formatBatch(r: BatchResult): string {
 export function registerBatch(program: Command): void {
   program
     .command('batch')
-    .summary('build silver and Gold from the lake, audit, publish atomically (Write-Audit-Publish)')
     .description(
       'Run the batch layer: the SQL models in sql/duckdb/ build silver_telemetry, silver_events and the three Gold tables ' +
         '(gold_device_health, gold_failure_predictions, gold_maintenance_schedule) with DuckDB over the raw Parquet in the ' +

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type CommitInfo, MAIN_BRANCH } from '../../catalog/port.js';
-import { formatTextTable } from '../../notebook/formatTable.js';
+import { formatTextTable } from '../../util/formatTable.js';
 import { withCatalog } from '../context.js';
 import { positiveInt } from '../options.js';
 import { printJson, writeOut } from '../output.js';
@@ -22,7 +22,6 @@ function formatLog(commits: CommitInfo[]): string {
 export function registerCatalog(program: Command): void {
   const catalog = program
     .command('catalog')
-    .summary('branches and commits of the table catalog (Nessie semantics)')
     .description(
       'Inspect and manage the catalog that versions the Iceberg tables: branches point at commits, a commit changes ' +
         'one or more tables atomically, a merge brings a branch into another atomically (refused, naming the tables, ' +

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { summarizeLake } from '../../lake/lakeSummary.js';
+import { formatBytes, formatCount } from '../../util/format.js';
 import { withStore } from '../context.js';
-import { formatBytes, formatCount, printJson, writeOut } from '../output.js';
+import { printJson, writeOut } from '../output.js';
 
 export function registerLake(program: Command): void {
   const lake = program
     .command('lake')
-    .summary('look into the lake (object store): what landed where')
     .description(
       'Inspect the configured object store: the local lake directory, or the S3 bucket with LAMBDA_IOT_STORE=s3.',
     );

@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { describeLogTarget } from '../../bus/openLog.js';
 import type { LandingStats } from '../../lake/landingSink.js';
 import { runLandingSink } from '../../lake/landingSink.js';
-import { openObjectStore } from '../../lake/openObjectStore.js';
-import { withLog } from '../context.js';
+import { formatBytes, formatCount } from '../../util/format.js';
+import { withCliStack } from '../context.js';
 import { untilIdleMs } from '../options.js';
-import { formatBytes, formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
+import { printJson, say, stopSignal, writeOut } from '../output.js';
 
 /** One line of counters, e.g. "read 98,013 · telemetry 28 files 97,991 rows 1.2 MB · events … · dead-lettered 0". */
 export function formatLandingStats(s: LandingStats): string {
@@ -27,7 +27,6 @@ function formatResume(s: LandingStats): string {
 export function registerLand(program: Command): void {
   program
     .command('land')
-    .summary('land the log into the lake: telemetry and events → typed Parquet in object storage')
     .description(
       'Run the landing sink: consume iot-telemetry and iot-events as group lambda_batch_ingestion and write typed Parquet ' +
         'files to raw/{telemetry|events}/date=YYYY-MM-DD/{topic}-{partition}-{firstOffset}-{lastOffset}.parquet in the ' +
@@ -54,8 +53,10 @@ export function registerLand(program: Command): void {
     )
     .action(async (options: { untilIdle?: string | boolean; ignoreCommitted?: boolean; json?: boolean }) => {
       const idleMs = untilIdleMs(options.untilIdle);
-      await withLog(async (log, config) => {
-        const store = await openObjectStore(config);
+      await withCliStack(async (stack) => {
+        const { config } = stack;
+        const log = await stack.log();
+        const store = await stack.store();
         const stop = stopSignal();
         try {
           if (!options.json) {
@@ -79,7 +80,6 @@ export function registerLand(program: Command): void {
           return writeOut(`${formatResume(stats)}${formatLandingStats(stats)}\n`);
         } finally {
           stop.dispose();
-          await store.close();
         }
       });
     });

@@ -1,6 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, InvalidArgumentError as KitInvalidArgumentError } from '../../errors.js';
-import { DAY_MS, formatUtc, parseUtcOption } from '../../ingest/index.js';
 import { METRICS, type Metric } from '../../schema/telemetry.js';
 import { loadRuleSet, type RuleSet, referenceRules, saveRuleSet } from '../../speed/ruleSet.js';
 import {
@@ -15,9 +14,11 @@ import { reportPrecursors } from '../../speed/tuning/precursorReport.js';
 import { historyFromLog } from '../../speed/tuning/replay.js';
 import { sweepThreshold, withThreshold } from '../../speed/tuning/sweep.js';
 import { parseThresholdRange, type ThresholdRange } from '../../speed/tuning/thresholdRange.js';
+import { DAY_MS, formatUtc, parseUtcOption } from '../../time/utcTime.js';
+import { formatCount } from '../../util/format.js';
 import { withLog, withStore } from '../context.js';
 import { durationMs } from '../options.js';
-import { formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
+import { printJson, say, stopSignal, writeOut } from '../output.js';
 
 /** Where history is replayed from: the log's topics, or the raw Parquet files the landing sink wrote. */
 export const HISTORY_SOURCES = ['log', 'lake'] as const;
@@ -185,7 +186,6 @@ async function runPrecursors(options: ReplayCliOptions): Promise<void> {
 export function registerRules(program: Command): void {
   const rules = program
     .command('rules')
-    .summary('show, backtest and tune the speed-layer rules on replayed history')
     .description(
       'Show the speed-layer rule set, tune a threshold on replayed history, and measure which excursions precede failures.\n\n' +
         'Tuning and precursors replay the telemetry and machine events in the log (from the beginning to the end offsets ' +

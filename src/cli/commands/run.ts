@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import { DEFAULT_PLANT } from '../../ingest/simulationOptions.js';
 import { type PipelineSummary, runPipeline } from '../../pipeline/runPipeline.js';
-import { withLog } from '../context.js';
+import { formatBytes, formatCount, formatPercent } from '../../util/format.js';
+import { withCliStack } from '../context.js';
 import { positiveInt, positiveNumber } from '../options.js';
-import { createProgress, formatBytes, formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
-
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+import { createProgress, printJson, say, stopSignal, writeOut } from '../output.js';
 
 /** The human summary of a pipeline run. */
 export function formatSummary(s: PipelineSummary): string {
@@ -19,8 +19,8 @@ export function formatSummary(s: PipelineSummary): string {
   const any = s.precursors.rows.find((r) => r.metric === 'any');
   if (any) {
     lines.push(
-      `precursors ${pct(any.shareOfFailures)} of ${s.precursors.failures} failures had a threshold excursion in the 24 h before,`,
-      `           vs ${pct(any.baseRate)} of random 24 h device windows (lift ${any.lift === null ? 'n/a' : any.lift.toFixed(2)})`,
+      `precursors ${formatPercent(any.shareOfFailures)} of ${s.precursors.failures} failures had a threshold excursion in the 24 h before,`,
+      `           vs ${formatPercent(any.baseRate)} of random 24 h device windows (lift ${any.lift === null ? 'n/a' : any.lift.toFixed(2)})`,
     );
   }
   const a = s.anomalies;
@@ -55,7 +55,7 @@ export function formatSummary(s: PipelineSummary): string {
     );
     if (b.quality?.rocAuc != null) {
       lines.push(
-        `           failure_risk_score vs failures within ${b.quality.horizonDays} days: ROC AUC ${b.quality.rocAuc.toFixed(2)}, precision@${b.quality.k} ${pct(b.quality.precisionAtK)} (base rate ${pct(b.quality.baseRate)})`,
+        `           failure_risk_score vs failures within ${b.quality.horizonDays} days: ROC AUC ${b.quality.rocAuc.toFixed(2)}, precision@${b.quality.k} ${formatPercent(b.quality.precisionAtK)} (base rate ${formatPercent(b.quality.baseRate)})`,
       );
     }
   }
@@ -82,25 +82,23 @@ export function formatSummary(s: PipelineSummary): string {
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .summary('run the whole pipeline and print a summary (what `npm start` runs)')
     .description(
       'Run the whole pipeline on the configured stack (embedded defaults: no services needed) and print a summary.\n\n' +
         'Repeatable: an existing data directory is reused, and a simulation already in the log is not produced again. ' +
         'This is what `npm start` runs.',
     )
-    .option('--devices <n>', 'devices in the plant', positiveInt, 10)
-    .option('--days <d>', 'days of history', positiveNumber, 7)
-    .option('--seed <n>', 'random seed', positiveInt, 42)
+    .option('--devices <n>', 'devices in the plant', positiveInt, DEFAULT_PLANT.devices)
+    .option('--days <d>', 'days of history', positiveNumber, DEFAULT_PLANT.days)
+    .option('--seed <n>', 'random seed', positiveInt, DEFAULT_PLANT.seed)
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nExamples:\n  $ npm start\n  $ lambda-iot run --devices 3 --days 2 --json')
     .action(async (options: { devices: number; days: number; seed: number; json?: boolean }) => {
-      await withLog(async (log, config) => {
+      await withCliStack(async (stack) => {
         const stop = stopSignal();
         const progress = createProgress('simulate', !options.json && process.stderr.isTTY === true);
         try {
           const summary = await runPipeline(
-            log,
-            config,
+            stack,
             { devices: options.devices, days: options.days, seed: options.seed },
             {
               signal: stop.signal,

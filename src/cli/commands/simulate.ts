@@ -2,20 +2,21 @@ import { type Command, Option } from 'commander';
 import { describeLogTarget } from '../../bus/openLog.js';
 import { CliError } from '../../errors.js';
 import {
-  DAY_MS,
   DEFAULT_CADENCE_MS,
   DEFAULT_FROM_MS,
-  formatUtc,
+  DEFAULT_PLANT,
+  historySimulation,
   PROFILES,
   type Profile,
-  parseUtcOption,
   type SimulationOptions,
 } from '../../ingest/index.js';
 import { simulateLive } from '../../pipeline/simulateLive.js';
 import { simulateToLog } from '../../pipeline/simulateToLog.js';
+import { formatUtc, parseUtcOption } from '../../time/utcTime.js';
+import { formatCount } from '../../util/format.js';
 import { withLog } from '../context.js';
 import { durationMs, positiveInt, positiveNumber } from '../options.js';
-import { createProgress, formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
+import { createProgress, printJson, say, stopSignal, writeOut } from '../output.js';
 
 interface SimulateCliOptions {
   devices: number;
@@ -40,26 +41,26 @@ export function resolveHistory(
     throw new CliError('simulate: give either --days or --to, not both', { exitCode: 2 });
   }
   const fromMs = options.from === undefined ? DEFAULT_FROM_MS : parseUtcOption(options.from, '--from');
-  const toMs =
-    options.to === undefined ? fromMs + (options.days ?? 7) * DAY_MS : parseUtcOption(options.to, '--to');
+  const plan = {
+    devices: options.devices,
+    seed: options.seed,
+    fromMs,
+    cadenceMs: options.cadence,
+    profile: options.profile,
+  };
+  if (options.to === undefined)
+    return historySimulation({ ...plan, days: options.days ?? DEFAULT_PLANT.days });
+  const toMs = parseUtcOption(options.to, '--to');
   if (toMs <= fromMs)
     throw new CliError(`simulate: --to (${formatUtc(toMs)}) must be after --from (${formatUtc(fromMs)})`, {
       exitCode: 2,
     });
-  return {
-    devices: options.devices,
-    seed: options.seed,
-    fromMs,
-    toMs,
-    cadenceMs: options.cadence,
-    profile: options.profile,
-  };
+  return { ...historySimulation({ ...plan, days: 1 }), toMs };
 }
 
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
-    .summary('simulate a plant and produce its telemetry and machine events to the log')
     .description(
       'Simulate a plant of degrading devices and produce its telemetry and machine events to the log.\n\n' +
         'History mode (default) generates event time as fast as possible and is deterministic for a seed. ' +
@@ -67,11 +68,16 @@ export function registerSimulate(program: Command): void {
         'Live mode paces readings by the wall clock. Ground truth (hidden health, failures, maintenance) goes to ' +
         '$LAMBDA_IOT_DATA_DIR/ground-truth/.',
     )
-    .option('--devices <n>', 'number of devices (device_1..device_N)', positiveInt, 10)
+    .option('--devices <n>', 'number of devices (device_1..device_N)', positiveInt, DEFAULT_PLANT.devices)
     .option('--days <d>', 'history length in days (default 7)', positiveNumber)
     .option('--from <time>', 'history start, YYYY-MM-DD or ISO 8601 with Z (default 2025-04-01T00:00:00Z)')
     .option('--to <time>', 'history end (exclusive), instead of --days')
-    .option('--seed <n>', 'random seed; the same seed and options give identical messages', positiveInt, 42)
+    .option(
+      '--seed <n>',
+      'random seed; the same seed and options give identical messages',
+      positiveInt,
+      DEFAULT_PLANT.seed,
+    )
     .option(
       '--cadence <duration>',
       'seconds between readings of one device in history mode (e.g. 60s, 5m)',

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { describeLogTarget } from '../../bus/openLog.js';
 import { loadRuleSet, referenceRules } from '../../speed/ruleSet.js';
 import { runStreamProcessor, type StreamStats } from '../../speed/streamProcessor.js';
+import { formatCount } from '../../util/format.js';
 import { withLog } from '../context.js';
 import { positiveNumber, untilIdleMs } from '../options.js';
-import { formatCount, printJson, say, stopSignal, writeOut } from '../output.js';
+import { printJson, say, stopSignal, writeOut } from '../output.js';
 
 /** One line of counters, e.g. "read 12,000 · anomalies 41 (confirmed 12) · dead-lettered 0 · lag 0". */
 export function formatStreamStats(s: StreamStats): string {
@@ -30,7 +31,6 @@ function formatBreakdown(s: StreamStats): string {
 export function registerStream(program: Command): void {
   program
     .command('stream')
-    .summary('run the speed layer: telemetry → rules → anomalies')
     .description(
       'Run the speed layer: consume iot-telemetry as group lambda_streaming_anomalies, validate each reading ' +
         '(invalid ones go to iot-dlq with the reason), evaluate the rules with per-device state and publish ' +

@@ -4,15 +4,15 @@ import { MAIN_BRANCH } from '../../catalog/port.js';
 import { qualifyTable, summarizeTables, tableHistory } from '../../catalog/tableInfo.js';
 import { CliError } from '../../errors.js';
 import { scanTable } from '../../iceberg/tableReader.js';
-import { formatTextTable } from '../../notebook/formatTable.js';
+import { formatBytes } from '../../util/format.js';
+import { formatTextTable } from '../../util/formatTable.js';
 import { withCatalog } from '../context.js';
 import { ageMs, durationMs, nonNegativeInt, positiveInt } from '../options.js';
-import { formatBytes, printJson, writeOut } from '../output.js';
+import { printJson, writeOut } from '../output.js';
 
 export function registerTable(program: Command): void {
   const table = program
     .command('table')
-    .summary('Iceberg tables in the catalog: list, history, scan')
     .description(
       'Look at the Iceberg tables of a catalog branch (default main). A table name may omit its namespace (iot). ' +
         '--ref takes a branch, branch@hash or a commit hash, so any published state can be read again.',

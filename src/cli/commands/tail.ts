@@ -111,7 +111,6 @@ export function registerTail(program: Command): void {
       '<topic>',
       'topic to read, e.g. iot-telemetry (the configured name prefix is added when needed)',
     )
-    .summary('print the messages of a topic, validated against its contract')
     .description(
       'Print the messages of a topic, validated against its contract. With --json: NDJSON, one ' +
         '{topic, partition, offset, key, value} per line in (partition, offset) order, or {topic, partition, offset, key, error} ' +

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { describeTopics } from '../../bus/lag.js';
+import { formatCount } from '../../util/format.js';
 import { withLog } from '../context.js';
-import { formatCount, printJson, writeOut } from '../output.js';
+import { printJson, writeOut } from '../output.js';
 
 export function registerTopics(program: Command): void {
   program
     .command('topics')
-    .summary('list topics, end offsets and consumer-group lag')
     .description(
       'List topics with their per-partition end offsets and the lag of each consumer group that committed on them.',
     )

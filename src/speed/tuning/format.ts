@@ -1,11 +1,10 @@
+import { formatCount, formatPercent } from '../../util/format.js';
 import type { Rule, RuleSet } from '../ruleSet.js';
 import type { PrecursorSourceReport } from './precursorReport.js';
 import type { SweepResult, SweepRow } from './sweep.js';
 import { countDecimals } from './thresholdRange.js';
 
-const percent = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 const fixed = (x: number | null, digits: number) => (x === null ? 'n/a' : x.toFixed(digits));
-const count = (n: number) => n.toLocaleString('en-US');
 
 /** Lays out rows of cells: the first column left-aligned, the others right-aligned, the last left-aligned. */
 function alignColumns(rows: string[][]): string[] {
@@ -49,11 +48,11 @@ export function formatSweepTable(result: SweepResult): string {
   const decimals = Math.max(0, ...result.rows.map((r) => countDecimals(r.threshold)));
   const rows = result.rows.map((r) => [
     r.threshold.toFixed(decimals),
-    count(r.alerts),
+    formatCount(r.alerts),
     fixed(r.alerts_per_device_day, 3),
     fixed(r.alerts_per_device_day_upper, 3),
-    percent(r.precision),
-    percent(r.recall),
+    formatPercent(r.precision),
+    formatPercent(r.recall),
     r.median_lead_time_h === null ? 'n/a' : `${r.median_lead_time_h.toFixed(1)} h`,
     `${r.failures_caught}/${r.failures}`,
     markRow(r),
@@ -90,17 +89,17 @@ export function describeRecommendation(result: SweepResult): string {
   const subject = `${result.metric} ${op} ${rec.threshold}`;
   if (ref === null) {
     return (
-      `Recommended: ${subject}: recall ${percent(rec.recall)}, ${fixed(rec.alerts_per_device_day, 3)} alerts per device-day, ` +
-      `precision ${percent(rec.precision)}; ${describeBudget(result)}.`
+      `Recommended: ${subject}: recall ${formatPercent(rec.recall)}, ${fixed(rec.alerts_per_device_day, 3)} alerts per device-day, ` +
+      `precision ${formatPercent(rec.precision)}; ${describeBudget(result)}.`
     );
   }
   const head =
     rec === ref ? `Keep ${subject} (the reference)` : `Recommended: ${subject} (reference ${ref.threshold})`;
   const versus = (a: string, b: string) => (rec === ref ? a : `${a} vs ${b}`);
   return (
-    `${head}: recall ${versus(percent(rec.recall), percent(ref.recall))}, ` +
+    `${head}: recall ${versus(formatPercent(rec.recall), formatPercent(ref.recall))}, ` +
     `${versus(fixed(rec.alerts_per_device_day, 3), fixed(ref.alerts_per_device_day, 3))} alerts per device-day, ` +
-    `precision ${versus(percent(rec.precision), percent(ref.precision))}, median lead ` +
+    `precision ${versus(formatPercent(rec.precision), formatPercent(ref.precision))}, median lead ` +
     `${versus(fixed(rec.median_lead_time_h, 1), fixed(ref.median_lead_time_h, 1))} h; ${describeBudget(result)}.`
   );
 }
@@ -148,7 +147,7 @@ export function formatPrecursorReport(report: PrecursorSourceReport): string {
   const hours = report.horizonMs / 3_600_000;
   const lines = [
     `${report.failures} failures on ${report.source}; excursions in the ${hours} h before each failure, ` +
-      `vs ${count(report.windows)} random ${hours} h device windows:`,
+      `vs ${formatCount(report.windows)} random ${hours} h device windows:`,
     ...report.rows.map((r) => `  ${r.sentence}`),
   ];
   return `${lines.join('\n')}\n`;

@@ -184,8 +184,8 @@ function* fromMessages(messages: Iterable<SimulatedMessage>): Generator<HistoryI
     }
     previous = m.timestamp;
     yield m.topic === 'telemetry'
-      ? { topic: 'telemetry', ms: m.timestamp, value: m.value as Telemetry }
-      : { topic: 'events', ms: m.timestamp, value: m.value as MachineEvent };
+      ? { topic: 'telemetry', ms: m.timestamp, value: m.value }
+      : { topic: 'events', ms: m.timestamp, value: m.value };
   }
 }
 

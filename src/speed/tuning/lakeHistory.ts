@@ -1,9 +1,9 @@
 import type { Config } from '../../config/config.js';
-import { DAY_MS, epochDay, formatUtc, utcDate } from '../../ingest/utcTime.js';
 import { openLakeReader } from '../../lake/lakeReader.js';
-import type { ObjectStore } from '../../lake/objectStore.js';
 import { MachineEvent } from '../../schema/events.js';
 import { isWellFormedTelemetry, Telemetry } from '../../schema/telemetry.js';
+import type { ObjectStore } from '../../store/objectStore.js';
+import { DAY_MS, epochDay, formatUtc, utcDate } from '../../time/utcTime.js';
 import {
   emptyReplayStats,
   type HistoryItem,

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors.js';
-import { DAY_MS, HOUR_MS } from '../../ingest/utcTime.js';
+import { DAY_MS, HOUR_MS } from '../../time/utcTime.js';
 import { RuleEngine } from '../ruleEngine.js';
 import type { RuleSet } from '../ruleSet.js';
 import { EPISODE_GAP_MS, EpisodeTracker } from './episodes.js';

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, DEFAULT_FROM_MS, type SimulationOptions } from '../../../src/ingest/index.js';
+import { DEFAULT_FROM_MS, type SimulationOptions } from '../../../src/ingest/index.js';
 import { type HistorySource, historyFromSimulation } from '../../../src/speed/tuning/historySource.js';
 import { type PrecursorSourceReport, reportPrecursors } from '../../../src/speed/tuning/precursorReport.js';
 import { type SweepResult, type SweepRow, sweepThreshold } from '../../../src/speed/tuning/sweep.js';
+import { DAY_MS } from '../../../src/time/utcTime.js';
 
 /**
  * Acceptance of rule tuning on the degrading plant, 50 devices × 30 days at a 60 s cadence, horizon 24 h,

@@ -1,5 +1,5 @@
-import { formatUtc, HOUR_MS } from '../../../src/ingest/index.js';
 import type { MachineEvent, Telemetry } from '../../../src/schema/index.js';
+import { formatUtc, HOUR_MS } from '../../../src/time/utcTime.js';
 
 export const T0 = Date.UTC(2025, 3, 1);
 export const MINUTE = 60_000;
