@@ -52,6 +52,12 @@ export interface Config {
   landFileRows: number;
   /** Landing (live): seconds a buffered row may wait before its file is written. Default 60. */
   landFlushSeconds: number;
+  /** Attempts of a remote call that fails retriably. Default 4. */
+  retryAttempts: number;
+  /** First retry delay, ms. Default 200. */
+  retryBaseMs: number;
+  /** Reruns of a batch whose publish lost a race. Default 3. */
+  publishRetries: number;
   /** Test hook: named crash point. */
   testCrashAt?: string;
 }

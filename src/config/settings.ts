@@ -224,6 +224,29 @@ export const SETTINGS = [
       "Landing in live mode: write a partition's buffered rows once the oldest is this many seconds old, so the lake lags the log by at most about this much.",
   },
   {
+    env: 'LAMBDA_IOT_RETRY_ATTEMPTS',
+    key: 'retryAttempts',
+    schema: positiveInt.max(100),
+    default: '4',
+    description:
+      'Calls to a remote service (Nessie, S3) that fail with a retriable error (429, 503, a dropped connection) are made at most this many times.',
+  },
+  {
+    env: 'LAMBDA_IOT_RETRY_BASE_MS',
+    key: 'retryBaseMs',
+    schema: z.coerce.number().int().nonnegative().max(60_000),
+    default: '200',
+    description: 'First retry delay in ms; each later one doubles, with full jitter (capped at 10 s).',
+  },
+  {
+    env: 'LAMBDA_IOT_PUBLISH_RETRIES',
+    key: 'publishRetries',
+    schema: z.coerce.number().int().nonnegative().max(20),
+    default: '3',
+    description:
+      'Batch: when a publish loses a race (main changed the same tables), rerun the whole write-audit-publish from the new main this many more times.',
+  },
+  {
     env: 'LAMBDA_IOT_TEST_CRASH_AT',
     key: 'testCrashAt',
     schema: z.string().optional(),
