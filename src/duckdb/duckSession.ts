@@ -8,6 +8,9 @@ const WIDE_INTEGERS = new Set<DuckDBTypeId>([
   DuckDBTypeId.UHUGEINT,
 ]);
 
+/** Bound parameters: positional ($1, ?) as an array, named ($name) as an object. */
+export type DuckDBParams = DuckDBValue[] | Record<string, DuckDBValue>;
+
 /**
  * An in-memory DuckDB for one process's lake work (landing, reading raw files, batch models). Its
  * session runs in UTC: DuckDB casts TIMESTAMPTZ to dates in the session time zone, and the kit's dates
@@ -19,23 +22,25 @@ export interface DuckSession {
    * Runs a statement with bound parameters ($1, $2, … or ?) and returns its rows as plain JSON-safe objects:
    * 64/128-bit integers as numbers when they fit exactly (else strings), dates and timestamps as strings.
    */
-  rows<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
+  rows<T = Record<string, unknown>>(sql: string, params?: DuckDBParams): Promise<T[]>;
   /** Runs statements whose result is not needed. */
-  run(sql: string, params?: DuckDBValue[]): Promise<void>;
+  run(sql: string, params?: DuckDBParams): Promise<void>;
   close(): void;
 }
 
 export interface DuckSessionOptions {
   /** Worker threads. Default: DuckDB's (one per core). */
   threads?: number;
+  /** A database file to open read-write (one process at a time). Default: in memory. */
+  file?: string;
 }
 
 /**
- * Opens an in-memory DuckDB with `SET TimeZone='UTC'`.
+ * Opens DuckDB (in memory, or the file `options.file`) with `SET TimeZone='UTC'`.
  * @example const duck = await openDuckSession(); console.log(await duck.rows('SELECT 42 AS answer')); duck.close();
  */
 export async function openDuckSession(options: DuckSessionOptions = {}): Promise<DuckSession> {
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await DuckDBInstance.create(options.file ?? ':memory:');
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
   if (options.threads !== undefined)
@@ -43,7 +48,7 @@ export async function openDuckSession(options: DuckSessionOptions = {}): Promise
   let closed = false;
   return {
     connection,
-    async rows<T>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    async rows<T>(sql: string, params?: DuckDBParams): Promise<T[]> {
       const reader = await connection.runAndReadAll(sql, params);
       const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
       const names = reader.columnNames();
@@ -61,7 +66,7 @@ export async function openDuckSession(options: DuckSessionOptions = {}): Promise
       }
       return rows as T[];
     },
-    async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+    async run(sql: string, params?: DuckDBParams): Promise<void> {
       await connection.run(sql, params);
     },
     close() {

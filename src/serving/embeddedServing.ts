@@ -1,0 +1,365 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MAIN_BRANCH } from '../catalog/port.js';
+import type { Config } from '../config/config.js';
+import { columnNames, type DuckSession, openDuckSession } from '../duckdb/duckSession.js';
+import { CatalogNotFoundError } from '../errors.js';
+import { tableQuery } from '../iceberg/tableReader.js';
+import type { Stack } from '../pipeline/stack.js';
+import { resultOf } from './duckRows.js';
+import {
+  type GoldAttachment,
+  type QueryParams,
+  type QueryResult,
+  type RefreshResult,
+  SERVING_VIEWS,
+  type ServedRows,
+  type Serving,
+  type ServingStatus,
+  type ServingView,
+} from './port.js';
+import { prepareReadOnly } from './readOnlySql.js';
+import { readServingSql, VIEW_KEYS } from './servingSql.js';
+
+/** The Gold table the serving layer attaches, and the snapshot-summary entry holding the batch watermark. */
+export const GOLD_HEALTH_TABLE = 'iot.gold_device_health';
+export const CLOSED_THROUGH_PROPERTY = 'lambda-iot.closed-through';
+
+/** What the serving layer records about the Gold it serves. */
+export interface ServedWatermark {
+  closedThrough: string | null;
+  snapshotId: number | null;
+  commit: string | null;
+}
+
+/** DuckDB types of the gold_device_health columns that are not text. */
+const GOLD_TYPES: Record<string, string> = {
+  readings: 'BIGINT',
+  avg_energy: 'DOUBLE',
+  max_temp: 'DOUBLE',
+  min_health_score: 'DOUBLE',
+  vibration_anomalies: 'BIGINT',
+  temp_anomalies: 'BIGINT',
+  avg_signal_strength: 'DOUBLE',
+  failures_count: 'BIGINT',
+  days_since_maintenance: 'BIGINT',
+};
+
+/** Columns of the serving copy of gold_device_health, in table order. */
+const GOLD_COLUMNS = [
+  'device_id',
+  'date',
+  'readings',
+  'avg_energy',
+  'max_temp',
+  'min_health_score',
+  'vibration_anomalies',
+  'temp_anomalies',
+  'avg_signal_strength',
+  'failures_count',
+  'days_since_maintenance',
+];
+
+/** The embedded serving database file: `serving/serving.duckdb` under the data directory. */
+export function servingFile(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'serving', 'serving.duckdb');
+}
+
+/** JSON text of rows for `from_json` (the statement receives one parameter however many rows there are). */
+const json = (rows: readonly object[]) => JSON.stringify(rows);
+
+/** The newest value per key within a batch (later rows win), so one statement never proposes a key twice. */
+function newestPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const row of rows) byKey.set(key(row), row);
+  return [...byKey.values()];
+}
+
+const UPSERT_ANOMALIES = `
+insert or replace into anomalies_streaming
+select device_id, cast(cast("timestamp" as timestamptz) as timestamp), anomaly_type, severity, description,
+       is_confirmed, confirmed_by
+from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","timestamp":"VARCHAR","anomaly_type":"VARCHAR",
+  "severity":"VARCHAR","description":"VARCHAR","is_confirmed":"BOOLEAN","confirmed_by":"VARCHAR"}]'), recursive := true))`;
+
+const UPSERT_REALTIME = `
+insert or replace into device_health_rt
+select device_id, cast(date as date), readings, avg_energy, max_temp, min_health_score, vibration_anomalies,
+       avg_signal_strength, cast(cast(newest_event_time as timestamptz) as timestamp)
+from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","date":"VARCHAR","readings":"BIGINT",
+  "avg_energy":"DOUBLE","max_temp":"DOUBLE","min_health_score":"DOUBLE","vibration_anomalies":"BIGINT",
+  "avg_signal_strength":"DOUBLE","newest_event_time":"VARCHAR"}]'), recursive := true))`;
+
+const UPSERT_REVIEWS = `
+insert into anomaly_reviews
+select device_id, cast(cast("timestamp" as timestamptz) as timestamp), anomaly_type, action, reviewer, comment,
+       cast(cast(reviewed_at as timestamptz) as timestamp)
+from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","timestamp":"VARCHAR","anomaly_type":"VARCHAR",
+  "action":"VARCHAR","reviewer":"VARCHAR","comment":"VARCHAR","reviewed_at":"VARCHAR"}]'), recursive := true))
+on conflict do update set action = excluded.action, reviewer = excluded.reviewer, comment = excluded.comment,
+  reviewed_at = excluded.reviewed_at
+where excluded.reviewed_at >= anomaly_reviews.reviewed_at`;
+
+/** Marks the device-hours and device-days of timestamped rows (given as JSON) for the next refresh. */
+const MARK_TIMESTAMPS = `
+insert or ignore into dirty_hours
+select distinct device_id, date_trunc('hour', cast(cast(ts as timestamptz) as timestamp))
+from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","ts":"VARCHAR"}]'), recursive := true));
+insert or ignore into dirty_days
+select distinct device_id, cast(cast(cast(ts as timestamptz) as timestamp) as date)
+from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","ts":"VARCHAR"}]'), recursive := true))`;
+
+const MARK_DAYS = `
+insert or ignore into dirty_days
+select distinct device_id, cast(date as date)
+from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","date":"VARCHAR"}]'), recursive := true))`;
+
+/**
+ * The embedded serving layer: one DuckDB file, opened read-write by the one process that owns it (see
+ * openServing). Ingested rows are upserted with the keys they touch; views are tables refreshed from those
+ * keys; Gold is copied in as of a catalog ref, with the batch watermark its run recorded.
+ */
+export class EmbeddedServing implements Serving {
+  readonly kind = 'embedded' as const;
+  /** Set when the watermark changed: the merge must be recomputed for every key. */
+  private unifiedStale = false;
+
+  private constructor(
+    private readonly duck: DuckSession,
+    private readonly stack: Stack,
+    private readonly file: string,
+  ) {}
+
+  /**
+   * Opens (creating when missing) the serving file and applies the schema. Fails with DuckDB's lock error
+   * when another process has the file open.
+   * @example const serving = await EmbeddedServing.open(stack);
+   */
+  static async open(stack: Stack, file = servingFile(stack.config)): Promise<EmbeddedServing> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const duck = await openDuckSession({ file });
+    const serving = new EmbeddedServing(duck, stack, file);
+    try {
+      await serving.applySchema();
+    } catch (error) {
+      duck.close();
+      throw error;
+    }
+    return serving;
+  }
+
+  describe(): string {
+    return `embedded ${this.file}`;
+  }
+
+  async applySchema(): Promise<void> {
+    await this.duck.run(readServingSql('schema'));
+  }
+
+  async write(rows: ServedRows): Promise<void> {
+    const anomalies = newestPerKey(
+      rows.anomalies ?? [],
+      (a) => `${a.device_id}\u0000${a.timestamp}\u0000${a.anomaly_type}`,
+    );
+    const realtime = newestPerKey(rows.realtime ?? [], (r) => `${r.device_id}\u0000${r.date}`);
+    // The newest review of an identity wins: order by review time, then keep the last per key.
+    const reviews = [...(rows.reviews ?? [])].sort((x, y) => x.reviewed_at.localeCompare(y.reviewed_at));
+    const latestReviews = newestPerKey(
+      reviews,
+      (r) => `${r.device_id}\u0000${r.timestamp}\u0000${r.anomaly_type}`,
+    );
+    if (anomalies.length + realtime.length + latestReviews.length === 0) return;
+    const touched = [...anomalies, ...latestReviews].map((r) => ({
+      device_id: r.device_id,
+      ts: r.timestamp,
+    }));
+    await this.duck.run('begin transaction');
+    try {
+      if (anomalies.length > 0) await this.duck.run(UPSERT_ANOMALIES, { rows: json(anomalies) });
+      if (realtime.length > 0) await this.duck.run(UPSERT_REALTIME, { rows: json(realtime) });
+      if (latestReviews.length > 0) await this.duck.run(UPSERT_REVIEWS, { rows: json(latestReviews) });
+      if (touched.length > 0) await this.runEach(MARK_TIMESTAMPS, { rows: json(touched) });
+      if (realtime.length > 0) {
+        await this.duck.run(MARK_DAYS, {
+          rows: json(realtime.map((r) => ({ device_id: r.device_id, date: r.date }))),
+        });
+      }
+      await this.duck.run('commit');
+    } catch (error) {
+      await this.duck.run('rollback').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async attachGold(ref: string = MAIN_BRANCH): Promise<GoldAttachment> {
+    const catalog = await this.stack.catalog();
+    let loaded: Awaited<ReturnType<typeof catalog.loadTable>>;
+    try {
+      loaded = await catalog.loadTable(ref, GOLD_HEALTH_TABLE);
+    } catch (error) {
+      if (!(error instanceof CatalogNotFoundError)) throw error;
+      return { ref, commit: '', snapshotId: null, closedThrough: null, rows: 0, changed: false };
+    }
+    const metadata = loaded.metadata;
+    const snapshotId = metadata['current-snapshot-id'] ?? null;
+    const snapshot = metadata.snapshots?.find((s) => s['snapshot-id'] === snapshotId);
+    const closedThrough = snapshot?.summary[CLOSED_THROUGH_PROPERTY] ?? null;
+    const [served] = await this.duck.rows<{ gold_snapshot_id: number | null }>(
+      'select gold_snapshot_id from serving_watermark',
+    );
+    if (snapshotId !== null && served?.gold_snapshot_id === snapshotId) {
+      const [count] = await this.duck.rows<{ n: number }>('select count(*) as n from gold_device_health');
+      return { ref, commit: loaded.hash, snapshotId, closedThrough, rows: count?.n ?? 0, changed: false };
+    }
+    const tables = { ...(await this.stack.tables()), duck: this.duck };
+    try {
+      const from = await tableQuery(tables, metadata);
+      const present = await columnNames(this.duck, from);
+      const select = GOLD_COLUMNS.map((c) => (present.has(c) ? `"${c}"` : `null as "${c}"`)).join(', ');
+      await this.replaceGold(`select ${select} from ${from}`, {
+        closedThrough,
+        snapshotId,
+        commit: loaded.hash,
+      });
+    } finally {
+      fs.rmSync(tables.tmpDir, { recursive: true, force: true });
+    }
+    const [count] = await this.duck.rows<{ n: number }>('select count(*) as n from gold_device_health');
+    return { ref, commit: loaded.hash, snapshotId, closedThrough, rows: count?.n ?? 0, changed: true };
+  }
+
+  /**
+   * Serves the given gold_device_health rows with a watermark, as attachGold does for a catalog snapshot
+   * (golden fixtures and the StarRocks comparison test use it).
+   */
+  async loadGold(rows: readonly Record<string, unknown>[], watermark: ServedWatermark): Promise<void> {
+    const shape = GOLD_COLUMNS.map((c) => `"${c}":"${GOLD_TYPES[c] ?? 'VARCHAR'}"`).join(',');
+    const select = GOLD_COLUMNS.map((c) => (c === 'date' ? 'cast(date as date) as date' : `"${c}"`)).join(
+      ', ',
+    );
+    await this.replaceGold(
+      `select ${select} from (select unnest(from_json($rows, '[{${shape}}]'), recursive := true))`,
+      watermark,
+      { rows: JSON.stringify(rows) },
+    );
+  }
+
+  private async replaceGold(
+    select: string,
+    watermark: ServedWatermark,
+    params: Record<string, string> = {},
+  ): Promise<void> {
+    await this.duck.run('begin transaction');
+    try {
+      await this.duck.run('delete from gold_device_health');
+      await this.duck.run(`insert into gold_device_health ${select}`, params);
+      await this.duck.run(
+        'update serving_watermark set closed_through = cast($closed as date), gold_snapshot_id = $snapshot, gold_commit = $commit, updated_at = now()::timestamp',
+        { closed: watermark.closedThrough, snapshot: watermark.snapshotId, commit: watermark.commit },
+      );
+      await this.duck.run('commit');
+    } catch (error) {
+      await this.duck.run('rollback').catch(() => undefined);
+      throw error;
+    }
+    this.unifiedStale = true;
+  }
+
+  async refresh(
+    views: readonly ServingView[] = SERVING_VIEWS,
+    options: { full?: boolean } = {},
+  ): Promise<RefreshResult[]> {
+    const results: RefreshResult[] = [];
+    for (const view of views) {
+      const full =
+        options.full === true ||
+        (view === 'unified_device_health' && (this.unifiedStale || (await this.neverRefreshed(view))));
+      results.push(await this.refreshView(view, full));
+      if (view === 'unified_device_health') this.unifiedStale = false;
+    }
+    return results;
+  }
+
+  private async neverRefreshed(view: ServingView): Promise<boolean> {
+    const rows = await this.duck.rows('select 1 from view_refreshes where view_name = $view', { view });
+    return rows.length === 0;
+  }
+
+  private async refreshView(view: ServingView, full: boolean): Promise<RefreshResult> {
+    const started = Date.now();
+    const { dirty, columns } = VIEW_KEYS[view];
+    const [a, b] = columns;
+    const select = readServingSql(view);
+    let keys: number;
+    await this.duck.run('begin transaction');
+    try {
+      if (full) {
+        await this.duck.run(`delete from ${view}`);
+        await this.duck.run(`insert into ${view} select * from (${select}) v`);
+        const [count] = await this.duck.rows<{ n: number }>(`select count(*) as n from ${view}`);
+        keys = count?.n ?? 0;
+      } else {
+        const [count] = await this.duck.rows<{ n: number }>(`select count(*) as n from ${dirty}`);
+        keys = count?.n ?? 0;
+        if (keys > 0) {
+          await this.duck.run(
+            `delete from ${view} using ${dirty} d where ${view}.${a} = d.${a} and ${view}.${b} = d.${b}`,
+          );
+          await this.duck.run(
+            `insert into ${view} select v.* from (${select}) v semi join ${dirty} d on v.${a} = d.${a} and v.${b} = d.${b}`,
+          );
+        }
+      }
+      await this.duck.run(`delete from ${dirty}`);
+      const durationMs = Date.now() - started;
+      await this.duck.run(
+        'insert or replace into view_refreshes values ($view, now()::timestamp, $mode, $keys, $ms)',
+        { view, mode: full ? 'full' : 'incremental', keys, ms: durationMs },
+      );
+      await this.duck.run('commit');
+    } catch (error) {
+      await this.duck.run('rollback').catch(() => undefined);
+      throw error;
+    }
+    return { view, mode: full ? 'full' : 'incremental', keys, durationMs: Date.now() - started };
+  }
+
+  async query(sql: string, params: QueryParams = {}): Promise<QueryResult> {
+    const prepared = await prepareReadOnly(this.duck.connection, sql);
+    try {
+      if (prepared.parameterCount > 0) prepared.bind(params);
+      return resultOf(await prepared.runAndReadAll());
+    } finally {
+      prepared.destroySync();
+    }
+  }
+
+  async status(): Promise<ServingStatus> {
+    const freshness = (await this.query(readServingSql('serving_freshness'))).rows;
+    const refreshes = (await this.query('select * from view_refreshes order by view_name'))
+      .rows as ServingStatus['refreshes'];
+    const tables: Record<string, number> = {};
+    for (const table of [
+      'anomalies_streaming',
+      'device_health_rt',
+      'anomaly_reviews',
+      'gold_device_health',
+      ...SERVING_VIEWS,
+    ]) {
+      const [row] = await this.duck.rows<{ n: number }>(`select count(*) as n from ${table}`);
+      tables[table] = row?.n ?? 0;
+    }
+    return { kind: 'embedded', where: this.describe(), freshness, refreshes, tables };
+  }
+
+  async close(): Promise<void> {
+    this.duck.close();
+  }
+
+  /** Runs the `;`-separated statements of `sql` with the same named parameters. */
+  private async runEach(sql: string, params: Record<string, string>): Promise<void> {
+    for (const statement of sql.split(';')) {
+      if (statement.trim()) await this.duck.run(statement, params);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { openStack, type Stack } from '../../src/pipeline/stack.js';
+import { EmbeddedServing } from '../../src/serving/embeddedServing.js';
+import { tempDataDir } from '../support/cli.js';
+
+/**
+ * The merge and the rollup on hand-made rows (test/serving/fixtures/golden.json), expected values computed
+ * by hand from SEED-FACTS "The kit's definitions for serving". Examples of the arithmetic:
+ *   device_1 2025-04-02 (batch): pending = A1 (high) + A3 (critical) = 2, both urgent (A2 system-confirmed,
+ *     A4 dismissed); criticality = round(0.75·0.6 + 2/10·0.3 + 0.1, 2) = 0.61; 1 − 0.25 > 0.7 → P0.
+ *   device_1 2025-04-03 (real-time, after the watermark 2025-04-02): dsm = 95 (newest batch row) + 1 = 96;
+ *     pending A5 (medium) = 1, urgent 0; criticality = round(0.3·0.6 + 0.03 + 0.1, 2) = 0.31; dsm > 90 → P1.
+ *   device_2 2025-04-03 (real-time): dsm 999 stays 999 → P0; device_3 has no batch row → dsm null → P3.
+ */
+const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'golden.json'), 'utf8'));
+
+let stack: Stack | undefined;
+let serving: EmbeddedServing | undefined;
+afterEach(async () => {
+  await serving?.close();
+  await stack?.close();
+  serving = undefined;
+});
+
+async function openFixture(): Promise<EmbeddedServing> {
+  stack = openStack(loadConfig({ LAMBDA_IOT_DATA_DIR: tempDataDir('serving') }));
+  serving = await EmbeddedServing.open(stack);
+  await serving.loadGold(fixture.gold, fixture.watermark);
+  await serving.write({ anomalies: fixture.anomalies, realtime: fixture.realtime });
+  // Reviews arrive in two batches; the confirm of device_3 is older than its dismiss but arrives later.
+  await serving.write({ reviews: fixture.reviews.slice(0, 5) });
+  await serving.write({ reviews: fixture.reviews.slice(5) });
+  return serving;
+}
+
+const rowsOf = async (s: EmbeddedServing, view: string) =>
+  (await s.query(`select * from ${view} order by all`)).rows;
+
+describe('serving golden fixture', () => {
+  it('merges batch rows up to the watermark with real-time rows after it, as hand-computed', async () => {
+    const s = await openFixture();
+    await s.refresh();
+    expect(await rowsOf(s, 'unified_device_health')).toEqual(fixture.expected.unified_device_health);
+    expect(await rowsOf(s, 'anomaly_rollup')).toEqual(fixture.expected.anomaly_rollup);
+  });
+
+  it('keeps the newest review of an identity, whatever order reviews arrive in; anomalies never change', async () => {
+    const s = await openFixture();
+    const reviews = await s.query(
+      `select device_id, action, reviewer from anomaly_reviews where device_id in ('device_2', 'device_3') and "timestamp" > '2025-04-03' order by device_id`,
+    );
+    expect(reviews.rows).toEqual([
+      { device_id: 'device_2', action: 'dismiss', reviewer: 'bob' },
+      { device_id: 'device_3', action: 'dismiss', reviewer: 'carol' },
+    ]);
+    const system = await s.query(
+      `select is_confirmed, confirmed_by from anomalies_streaming where device_id = 'device_2' and "timestamp" = '2025-04-02 05:00:00'`,
+    );
+    expect(system.rows).toEqual([{ is_confirmed: true, confirmed_by: 'system' }]);
+  });
+
+  it('switches a date from realtime to batch when a publish closes it', async () => {
+    const s = await openFixture();
+    await s.refresh();
+    await s.loadGold(fixture.gold, { ...fixture.watermark, closedThrough: '2025-04-03', snapshotId: 1002 });
+    await s.refresh();
+    const day = await s.query(
+      `select source, health_score, days_since_maintenance from unified_device_health where device_id = 'device_1' and date = $d`,
+      { d: '2025-04-03' },
+    );
+    expect(day.rows).toEqual([{ source: 'batch', health_score: 0.9, days_since_maintenance: 96 }]);
+    const rt = await s.query(
+      `select date, days_since_maintenance from unified_device_health where device_id = 'device_1' and source = 'realtime'`,
+    );
+    expect(rt.rows).toEqual([{ date: '2025-04-04', days_since_maintenance: 97 }]);
+  });
+
+  it('incremental refreshes after a seeded interleaving of writes equal a full rebuild', async () => {
+    const s = await openFixture();
+    await s.refresh();
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let step = 0; step < 24; step++) {
+      const device = `device_${1 + Math.floor(random() * 3)}`;
+      const day = 2 + Math.floor(random() * 3);
+      const hour = String(Math.floor(random() * 24)).padStart(2, '0');
+      const ts = `2025-04-0${day}T${hour}:${String(step).padStart(2, '0')}:00Z`;
+      const kind = step % 4;
+      if (kind === 0) {
+        await s.write({
+          anomalies: [
+            {
+              device_id: device,
+              timestamp: ts,
+              anomaly_type: 'high_vibration',
+              severity: random() < 0.5 ? 'high' : 'critical',
+              description: 'x',
+              is_confirmed: random() < 0.3,
+              confirmed_by: null,
+            },
+          ],
+        });
+      } else if (kind === 1) {
+        await s.write({
+          realtime: [
+            {
+              device_id: device,
+              date: `2025-04-0${day}`,
+              readings: 10 + step,
+              avg_energy: 2,
+              max_temp: 30,
+              min_health_score: random(),
+              vibration_anomalies: step,
+              avg_signal_strength: 80,
+              newest_event_time: ts,
+            },
+          ],
+        });
+      } else if (kind === 2) {
+        await s.write({
+          reviews: [
+            {
+              device_id: 'device_1',
+              timestamp: '2025-04-02T10:00:00Z',
+              anomaly_type: 'high_temperature',
+              action: random() < 0.5 ? 'confirm' : 'dismiss',
+              reviewer: 'r',
+              comment: null,
+              reviewed_at: ts,
+            },
+          ],
+        });
+      } else {
+        await s.refresh();
+      }
+    }
+    await s.refresh();
+    const incremental = [await rowsOf(s, 'unified_device_health'), await rowsOf(s, 'anomaly_rollup')];
+    await s.refresh(undefined, { full: true });
+    expect([await rowsOf(s, 'unified_device_health'), await rowsOf(s, 'anomaly_rollup')]).toEqual(
+      incremental,
+    );
+  });
+});
