@@ -61,6 +61,22 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/batch.js')).registerBatch,
   },
   {
+    name: 'serve',
+    summary:
+      'run the serving layer: ingest anomalies and real-time rows, attach Gold, refresh the merged views',
+    load: async () => (await import('./commands/serve.js')).registerServe,
+  },
+  {
+    name: 'views',
+    summary: 'refresh the serving views (anomaly_rollup, unified_device_health)',
+    load: async () => (await import('./commands/views.js')).registerViews,
+  },
+  {
+    name: 'sql',
+    summary: 'query the serving layer with one read-only SQL statement',
+    load: async () => (await import('./commands/sql.js')).registerSql,
+  },
+  {
     name: 'catalog',
     summary: 'branches and commits of the table catalog (Nessie semantics)',
     load: async () => (await import('./commands/catalog.js')).registerCatalog,

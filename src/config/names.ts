@@ -6,12 +6,15 @@ export const TOPICS = {
   events: 'iot-events',
   anomalies: 'iot-anomalies',
   deadLetter: 'iot-dlq',
+  deviceHealthRt: 'iot-device-health-rt',
+  anomalyReviews: 'iot-anomaly-reviews',
 } as const;
 
 /** Logical consumer-group names of the pipeline. */
 export const GROUPS = {
   speedLayer: 'lambda_streaming_anomalies',
   landing: 'lambda_batch_ingestion',
+  serving: 'lambda_serving',
 } as const;
 
 export type TopicRole = keyof typeof TOPICS;

@@ -1,4 +1,5 @@
 import type { Anomaly } from '../schema/anomaly.js';
+import type { AnomalyReview } from '../schema/anomalyReview.js';
 
 /**
  * The serving port: the layer that answers queries by merging the batch view (Gold, complete but late)
@@ -23,17 +24,6 @@ export interface RealtimeDeviceDay {
   avg_signal_strength: number | null;
   /** ISO 8601 with Z. */
   newest_event_time: string | null;
-}
-
-/** An operator's review of one anomaly (topic iot-anomaly-reviews); the newest review of an identity wins. */
-export interface AnomalyReview {
-  device_id: string;
-  timestamp: string;
-  anomaly_type: string;
-  action: 'confirm' | 'dismiss';
-  reviewer: string;
-  comment: string | null;
-  reviewed_at: string;
 }
 
 /** Rows ingested from the topics, upserted by their keys. */

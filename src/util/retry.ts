@@ -39,7 +39,11 @@ export class RetriesExhaustedError extends KitError {
 }
 
 /** The delay before retry number `retry` (1-based): uniform in [0, min(max, base · 2^(retry−1))] ("full jitter"). */
-export function backoffDelayMs(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  policy: RetryPolicy,
+  retry: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs ?? 10_000, policy.baseMs * 2 ** (retry - 1));
   return Math.round(random() * ceiling);
 }
