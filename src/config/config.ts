@@ -58,6 +58,8 @@ export interface Config {
   retryBaseMs: number;
   /** Reruns of a batch whose publish lost a race. Default 3. */
   publishRetries: number;
+  /** Serving layer: days of rows kept, back from the newest event date served. Default 365. */
+  servingRetentionDays: number;
   /** Test hook: named crash point. */
   testCrashAt?: string;
 }

@@ -247,6 +247,14 @@ export const SETTINGS = [
       'Batch: when a publish loses a race (main changed the same tables), rerun the whole write-audit-publish from the new main this many more times.',
   },
   {
+    env: 'LAMBDA_IOT_SERVING_RETENTION_DAYS',
+    key: 'servingRetentionDays',
+    schema: positiveInt.max(36_500),
+    default: '365',
+    description:
+      'Serving layer: keep this many days of rows (counted back from the newest event date served, not the wall clock); older anomalies, real-time and view rows are deleted at refresh.',
+  },
+  {
     env: 'LAMBDA_IOT_TEST_CRASH_AT',
     key: 'testCrashAt',
     schema: z.string().optional(),

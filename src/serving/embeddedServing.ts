@@ -277,7 +277,29 @@ export class EmbeddedServing implements Serving {
       results.push(await this.refreshView(view, full));
       if (view === 'unified_device_health') this.unifiedStale = false;
     }
+    await this.prune();
     return results;
+  }
+
+  /**
+   * Keeps LAMBDA_IOT_SERVING_RETENTION_DAYS days of rows, counted back from the newest event date served
+   * (event time, so a simulated history is not emptied by the wall clock).
+   */
+  private async prune(): Promise<void> {
+    const days = this.stack.config.servingRetentionDays;
+    const cutoff = `(select cast(max(d) as date) - ${Math.floor(days) - 1} from (
+      select max(cast("timestamp" as date)) as d from anomalies_streaming
+      union all select max(date) from device_health_rt
+      union all select max(date) from gold_device_health))`;
+    const statements = [
+      `delete from anomalies_streaming where cast("timestamp" as date) < ${cutoff}`,
+      `delete from anomaly_reviews where cast("timestamp" as date) < ${cutoff}`,
+      `delete from device_health_rt where date < ${cutoff}`,
+      `delete from gold_device_health where date < ${cutoff}`,
+      `delete from anomaly_rollup where cast(hour as date) < ${cutoff}`,
+      `delete from unified_device_health where date < ${cutoff}`,
+    ];
+    for (const statement of statements) await this.duck.run(statement);
   }
 
   private async neverRefreshed(view: ServingView): Promise<boolean> {

@@ -25,8 +25,8 @@ afterEach(async () => {
   serving = undefined;
 });
 
-async function openFixture(): Promise<EmbeddedServing> {
-  stack = openStack(loadConfig({ LAMBDA_IOT_DATA_DIR: tempDataDir('serving') }));
+async function openFixture(env: Record<string, string> = {}): Promise<EmbeddedServing> {
+  stack = openStack(loadConfig({ LAMBDA_IOT_DATA_DIR: tempDataDir('serving'), ...env }));
   serving = await EmbeddedServing.open(stack);
   await serving.loadGold(fixture.gold, fixture.watermark);
   await serving.write({ anomalies: fixture.anomalies, realtime: fixture.realtime });
@@ -146,5 +146,14 @@ describe('serving golden fixture', () => {
     expect([await rowsOf(s, 'unified_device_health'), await rowsOf(s, 'anomaly_rollup')]).toEqual(
       incremental,
     );
+  });
+
+  it('keeps LAMBDA_IOT_SERVING_RETENTION_DAYS days back from the newest event date served', async () => {
+    const s = await openFixture({ LAMBDA_IOT_SERVING_RETENTION_DAYS: '2' });
+    await s.refresh();
+    const dates = await s.query('select distinct date from unified_device_health order by date');
+    expect(dates.rows).toEqual([{ date: '2025-04-03' }, { date: '2025-04-04' }]);
+    const oldest = await s.query('select min(cast("timestamp" as date)) as d from anomalies_streaming');
+    expect(oldest.rows).toEqual([{ d: '2025-04-03' }]);
   });
 });
