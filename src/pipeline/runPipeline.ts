@@ -16,6 +16,7 @@ import { type RuleSet, referenceRules } from '../speed/ruleSet.js';
 import { runStreamProcessor, type StreamStats } from '../speed/streamProcessor.js';
 import { DAY_MS } from '../time/utcTime.js';
 import { SimulationSummaryCollector, summarizeSimulation } from './replaySimulation.js';
+import { type ServingSummary, serveAfterBatch } from './servingStep.js';
 import { simulateToLog } from './simulateToLog.js';
 import type { Stack } from './stack.js';
 
@@ -56,6 +57,8 @@ export interface PipelineSummary {
   batch: BatchResult;
   /** The devices most at risk on the newest published date (gold_failure_predictions on main). */
   topRisk: Record<string, unknown>[];
+  /** The serving layer: Gold attached, the log ingested, the merged view's most critical device-days, freshness. */
+  serving: ServingSummary;
   /** What the lake holds now under raw/, per dataset (files, rows from the Parquet footers, bytes). */
   lake: { store: string } & Record<RawKind, { files: number; rows: number; bytes: number }>;
   topics: TopicSummary[];
@@ -74,7 +77,8 @@ export interface PipelineEffects {
  * The whole pipeline, wired in one place, on whatever log the config selects. Steps so far:
  * simulate (idempotent: an existing run is not produced twice) → speed layer over what is in the log
  * (resumes from its checkpoint, so a rerun processes nothing twice) → landing into the lake (resumes after
- * the newest landed file, so a rerun lands nothing twice) → anomaly, lake and topic summaries.
+ * the newest landed file, so a rerun lands nothing twice) → batch (silver and Gold, audited, published) →
+ * serving (Gold attached, anomalies and real-time rows ingested, the merged views refreshed) → summaries.
  * @example const summary = await withStack(loadConfig(), (stack) => runPipeline(stack, { devices: 3, days: 2 }));
  */
 export async function runPipeline(
@@ -135,6 +139,14 @@ export async function runPipeline(
   const topRisk = await topRiskDevices(catalog, await stack.tables());
   effects.onStep?.('batch', 'done', batch.published ? 'published' : batch.reason);
 
+  effects.onStep?.('serve', 'start');
+  const serving = await serveAfterBatch(stack, { signal: effects.signal });
+  effects.onStep?.(
+    'serve',
+    'done',
+    serving.ingested ? `${serving.ingested.read} messages ingested` : 'via the running owner',
+  );
+
   effects.onStep?.('topics', 'start');
   const topics = await describeTopics(log);
   effects.onStep?.('topics', 'done');
@@ -160,6 +172,7 @@ export async function runPipeline(
     lake,
     batch,
     topRisk,
+    serving,
     topics,
     elapsedMs: Date.now() - started,
   };

@@ -33,6 +33,8 @@ export interface ServingIngestOptions {
   afterBatch?: (stats: ServingIngestStats) => Promise<void> | void;
   /** Records per batch. Default 5000. */
   batchSize?: number;
+  /** Read every topic from its first retained offset, whatever the group committed (rebuilds). */
+  replay?: boolean;
 }
 
 /** The topics the serving layer ingests, each with its contract and where its rows go. */
@@ -77,6 +79,13 @@ export async function runServingIngest(options: ServingIngestOptions): Promise<S
       ).flat()
     : undefined;
   const consumer = await log.consumer({ group, topics, fromBeginning: true });
+  if (options.replay) {
+    for (const topic of topics) {
+      for (const p of await log.partitionOffsets(topic)) {
+        consumer.seek({ topic, partition: p.partition, offset: p.startOffset });
+      }
+    }
+  }
   const handle = async (batch: LogRecord[]) => {
     const rows: Required<{ [K in keyof ServedRows]: unknown[] }> = {
       anomalies: [],

@@ -67,6 +67,22 @@ export function formatSummary(s: PipelineSummary): string {
       );
     }
   }
+  const v = s.serving;
+  const ingested = v.ingested
+    ? `${formatCount(v.ingested.anomalies)} anomalies, ${formatCount(v.ingested.realtime)} real-time rows ingested this run`
+    : 'ingested by the running serving owner';
+  lines.push(
+    `serve      ${ingested}; Gold ${v.gold.snapshotId === null ? 'not published yet' : `closed through ${v.gold.closedThrough ?? 'n/a'}`}`,
+  );
+  lines.push(
+    `           most critical (unified_device_health):`,
+    ...v.critical.map(
+      (r) =>
+        `           ${String(r.date)} ${String(r.source).padEnd(8)} ${String(r.device_id).padEnd(12)} ${Number(r.criticality_score).toFixed(2)}  ${r.priority}  ${r.pending_anomalies} pending`,
+    ),
+  );
+  const fresh = v.freshness.map((f) => `${f.source} ${f.newest_event_time ?? 'none'}`).join(', ');
+  lines.push(`           freshness: ${fresh}`);
   lines.push('', 'topics');
   for (const t of s.topics) {
     const total = t.partitions.reduce((sum, p) => sum + p.endOffset, 0);
