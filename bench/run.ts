@@ -4,6 +4,7 @@ import path from 'node:path';
 import { benchGold, type GoldRow } from './gold.js';
 import { benchLanding, type LandingRow } from './landing.js';
 import { benchLogThroughput, type ThroughputRow } from './logThroughput.js';
+import { benchServing, type ServingBench } from './serving.js';
 import { benchSpeedLayer, type SpeedRow } from './speedLayer.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -52,6 +53,24 @@ function goldTable(r: GoldRow): string {
   ].join('\n');
 }
 
+function servingTable(r: ServingBench): string {
+  const ms = (n: number) => n.toFixed(1);
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  return [
+    `${fmt(r.devices)} devices × ${fmt(r.days)} days: ${fmt(r.goldRows)} Gold rows, ${fmt(r.anomalies)} anomalies (synthesized, seeded)`,
+    '',
+    '| query | materialized p50 / p95 ms | on the fly p50 / p95 ms |',
+    '|---|---:|---:|',
+    ...r.queries.map(
+      (q) =>
+        `| ${q.query} | ${ms(q.materialized.p50)} / ${ms(q.materialized.p95)} | ${ms(q.onTheFly.p50)} / ${ms(q.onTheFly.p95)} |`,
+    ),
+    '',
+    `refresh after one new hour of anomalies (${fmt(r.refresh.newAnomaliesPerHour)} rows): incremental ${r.refresh.incrementalMs.map(ms).join(', ')} ms; ` +
+      `full ${r.refresh.fullMs.map(ms).join(', ')} ms; full ÷ incremental (medians) ${(median(r.refresh.fullMs) / median(r.refresh.incrementalMs)).toFixed(1)}×`,
+  ].join('\n');
+}
+
 const only = process.argv[2];
 const messages = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const sections: string[] = [];
@@ -71,6 +90,12 @@ if (!only || only === 'gold') {
   process.stderr.write('gold: kit batch vs one hand-written DuckDB script…\n');
   sections.push(
     `### Gold\n\n${goldTable(await benchGold(Number(process.env.BENCH_DEVICES ?? 100), Number(process.env.BENCH_DAYS ?? 70)))}`,
+  );
+}
+if (!only || only === 'serving') {
+  process.stderr.write('serving: materialized views vs on the fly; incremental vs full refresh…\n');
+  sections.push(
+    `### Serving\n\n${servingTable(await benchServing(Number(process.env.BENCH_SERVING_DEVICES ?? 1000), Number(process.env.BENCH_SERVING_DAYS ?? 365)))}`,
   );
 }
 const header = `lambda-iot-kit bench, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
