@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CLOSED_THROUGH_PROPERTY } from '../batch/closedThrough.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
 import type { Config } from '../config/config.js';
 import { columnNames, type DuckSession, openDuckSession } from '../duckdb/duckSession.js';
@@ -21,9 +22,8 @@ import {
 import { prepareReadOnly } from './readOnlySql.js';
 import { readServingSql, VIEW_KEYS } from './servingSql.js';
 
-/** The Gold table the serving layer attaches, and the snapshot-summary entry holding the batch watermark. */
+/** The Gold table the serving layer attaches. */
 export const GOLD_HEALTH_TABLE = 'iot.gold_device_health';
-export const CLOSED_THROUGH_PROPERTY = 'lambda-iot.closed-through';
 
 /** What the serving layer records about the Gold it serves. */
 export interface ServedWatermark {
