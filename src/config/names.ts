@@ -6,6 +6,8 @@ export const TOPICS = {
   events: 'iot-events',
   anomalies: 'iot-anomalies',
   deadLetter: 'iot-dlq',
+  /** The speed layer's real-time device-day view (key device_id, one row per device and UTC date). */
+  deviceHealthRealtime: 'iot-device-health-rt',
 } as const;
 
 /** Logical consumer-group names of the pipeline. */
