@@ -135,6 +135,17 @@ export * from './schema/index.js';
 export { type AnomalySummary, summarizeAnomalies } from './speed/anomalySummary.js';
 export { pickAutoConfirmation } from './speed/autoConfirmation.js';
 export {
+  computeCompositeHealthScore,
+  roundQuotientHalfAwayFromZero,
+} from './speed/compositeHealthScore.js';
+export {
+  type DeviceDayCell,
+  DeviceDayView,
+  type DeviceDayViewOptions,
+  type DeviceDayViewState,
+  type ViewUpdate,
+} from './speed/deviceDayView.js';
+export {
   EXCURSION_THRESHOLDS,
   PrecursorCollector,
   type PrecursorOptions,

@@ -22,6 +22,10 @@ export interface Config {
   maxMessageBytes: number;
   /** Speed layer checkpoint/commit interval in ms. Default 1000. */
   speedCommitIntervalMs: number;
+  /** mm/s²: vibration above it counts in vibration_anomalies (batch and real-time views). Default 3.0. */
+  vibrationThreshold: number;
+  /** Speed layer: UTC event dates per device in the real-time device-day view. Default 3. */
+  realtimeDays: number;
   /** Kafka bootstrap servers. Default ['localhost:9092']. */
   kafkaBrokers: string[];
   /** Kafka client id. Default lambda-iot-kit. */

@@ -6,6 +6,7 @@ export const TOPICS = {
   events: 'iot-events',
   anomalies: 'iot-anomalies',
   deadLetter: 'iot-dlq',
+  /** The speed layer's real-time device-day view (key device_id, one row per device and UTC date). */
   deviceHealthRt: 'iot-device-health-rt',
   anomalyReviews: 'iot-anomaly-reviews',
 } as const;

@@ -102,6 +102,22 @@ export const SETTINGS = [
       'Speed layer: checkpoint state and commit offsets at most this often (0 = after every batch).',
   },
   {
+    env: 'LAMBDA_IOT_VIBRATION_THRESHOLD',
+    key: 'vibrationThreshold',
+    schema: z.coerce.number().positive().max(100),
+    default: '3.0',
+    description:
+      'mm/s²: the one threshold behind vibration_anomalies in batch and real-time views (a reading counts when its vibration is above it); the rule set decides which anomalies are raised.',
+  },
+  {
+    env: 'LAMBDA_IOT_REALTIME_DAYS',
+    key: 'realtimeDays',
+    schema: positiveInt.max(366),
+    default: '3',
+    description:
+      "Speed layer: the real-time device-day view keeps each device's newest this many UTC event dates; a reading for an older date is counted as late_for_realtime and left to the batch.",
+  },
+  {
     env: 'LAMBDA_IOT_KAFKA_BROKERS',
     key: 'kafkaBrokers',
     schema: brokerList,

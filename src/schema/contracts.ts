@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { TOPICS } from '../config/names.js';
 import { Anomaly } from './anomaly.js';
 import { DeadLetter } from './deadLetter.js';
+import { DeviceDayHealth } from './deviceDayHealth.js';
 import { MachineEvent } from './events.js';
 import { Telemetry } from './telemetry.js';
 
@@ -11,6 +12,7 @@ export const TOPIC_CONTRACTS: Record<string, z.ZodType> = {
   [TOPICS.events]: MachineEvent,
   [TOPICS.anomalies]: Anomaly,
   [TOPICS.deadLetter]: DeadLetter,
+  [TOPICS.deviceHealthRt]: DeviceDayHealth,
 };
 
 /**

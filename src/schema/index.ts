@@ -2,6 +2,7 @@ export { Anomaly, anomalyIdentity } from './anomaly.js';
 export { AnomalyReview } from './anomalyReview.js';
 export { contractForTopic, TOPIC_CONTRACTS } from './contracts.js';
 export { DeadLetter, type DeadLetterSource, toDeadLetter } from './deadLetter.js';
+export { DeviceDayHealth } from './deviceDayHealth.js';
 export { compareDeviceIds } from './deviceOrder.js';
 export {
   COMPONENTS,

@@ -6,7 +6,6 @@ import type { Config } from '../config/config.js';
 import { columnNames, type DuckSession, openDuckSession } from '../duckdb/duckSession.js';
 import { CatalogNotFoundError } from '../errors.js';
 import { tableQuery } from '../iceberg/tableReader.js';
-import type { Stack } from '../pipeline/stack.js';
 import { resultOf } from './duckRows.js';
 import {
   type GoldAttachment,
@@ -16,6 +15,7 @@ import {
   SERVING_VIEWS,
   type ServedRows,
   type Serving,
+  type ServingContext,
   type ServingStatus,
   type ServingView,
 } from './port.js';
@@ -126,7 +126,7 @@ export class EmbeddedServing implements Serving {
 
   private constructor(
     private readonly duck: DuckSession,
-    private readonly stack: Stack,
+    private readonly stack: ServingContext,
     private readonly file: string,
   ) {}
 
@@ -135,7 +135,7 @@ export class EmbeddedServing implements Serving {
    * when another process has the file open.
    * @example const serving = await EmbeddedServing.open(stack);
    */
-  static async open(stack: Stack, file = servingFile(stack.config)): Promise<EmbeddedServing> {
+  static async open(stack: ServingContext, file = servingFile(stack.config)): Promise<EmbeddedServing> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const duck = await openDuckSession({ file });
     const serving = new EmbeddedServing(duck, stack, file);

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { KitError } from '../errors.js';
-import type { Stack } from '../pipeline/stack.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { EmbeddedServing, servingFile } from './embeddedServing.js';
-import type { Serving } from './port.js';
+import type { Serving, ServingContext } from './port.js';
 import { type EndpointAddress, remoteServing, serialize, startServingEndpoint } from './servingEndpoint.js';
 
 /** What owner.json records: who owns the serving file and where it answers. */
@@ -34,7 +33,7 @@ export interface OpenServingOptions {
 }
 
 /** `serving/owner.json` under the data directory. */
-export function ownerFile(stack: Pick<Stack, 'config'>): string {
+export function ownerFile(stack: Pick<ServingContext, 'config'>): string {
   return path.join(stack.config.dataDir, 'serving', 'owner.json');
 }
 
@@ -81,7 +80,10 @@ async function reachOwner(file: string): Promise<{ record: OwnerRecord; serving:
  * other's owner.json and uses its endpoint.
  * @example const handle = await openServing(stack); try { await handle.serving.query('select 1'); } finally { await handle.close(); }
  */
-export async function openServing(stack: Stack, options: OpenServingOptions = {}): Promise<ServingHandle> {
+export async function openServing(
+  stack: ServingContext,
+  options: OpenServingOptions = {},
+): Promise<ServingHandle> {
   const file = ownerFile(stack);
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   for (;;) {

@@ -1,5 +1,9 @@
+import type { Catalog } from '../catalog/port.js';
+import type { Config } from '../config/config.js';
+import type { IcebergContext } from '../iceberg/tableWriter.js';
 import type { Anomaly } from '../schema/anomaly.js';
 import type { AnomalyReview } from '../schema/anomalyReview.js';
+import type { DeviceDayHealth } from '../schema/deviceDayHealth.js';
 
 /**
  * The serving port: the layer that answers queries by merging the batch view (Gold, complete but late)
@@ -7,24 +11,21 @@ import type { AnomalyReview } from '../schema/anomalyReview.js';
  * StarRocks: the same tables and views over the MySQL protocol (its own routine loads ingest).
  */
 
+/** What a serving adapter needs from the opened stack (src/pipeline's Stack provides it). */
+export interface ServingContext {
+  readonly config: Config;
+  /** The table catalog, to attach Gold. */
+  catalog(): Promise<Catalog>;
+  /** The store and a scratch directory for reading tables. */
+  tables(): Promise<IcebergContext>;
+}
+
 /** The views the serving layer materializes and refreshes. */
 export const SERVING_VIEWS = ['anomaly_rollup', 'unified_device_health'] as const;
 export type ServingView = (typeof SERVING_VIEWS)[number];
 
 /** One row of the speed layer's real-time device-day view (topic iot-device-health-rt). */
-export interface RealtimeDeviceDay {
-  device_id: string;
-  /** UTC date, YYYY-MM-DD. */
-  date: string;
-  readings: number;
-  avg_energy: number | null;
-  max_temp: number | null;
-  min_health_score: number | null;
-  vibration_anomalies: number | null;
-  avg_signal_strength: number | null;
-  /** ISO 8601 with Z. */
-  newest_event_time: string | null;
-}
+export type RealtimeDeviceDay = DeviceDayHealth;
 
 /** Rows ingested from the topics, upserted by their keys. */
 export interface ServedRows {

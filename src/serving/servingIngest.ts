@@ -5,9 +5,9 @@ import type { Config } from '../config/config.js';
 import { GROUPS, qualifiedName, type TopicRole, topicName } from '../config/names.js';
 import { Anomaly } from '../schema/anomaly.js';
 import { AnomalyReview } from '../schema/anomalyReview.js';
+import { DeviceDayHealth } from '../schema/deviceDayHealth.js';
 import { validateMessage } from '../schema/validate.js';
 import type { ServedRows, Serving } from './port.js';
-import { RealtimeDeviceDayContract } from './realtimeContract.js';
 
 /** Counters of a serving-ingest run. */
 export interface ServingIngestStats {
@@ -40,7 +40,7 @@ export interface ServingIngestOptions {
 /** The topics the serving layer ingests, each with its contract and where its rows go. */
 const SOURCES = [
   { role: 'anomalies', contract: Anomaly, into: 'anomalies' },
-  { role: 'deviceHealthRt', contract: RealtimeDeviceDayContract, into: 'realtime' },
+  { role: 'deviceHealthRt', contract: DeviceDayHealth, into: 'realtime' },
   { role: 'anomalyReviews', contract: AnomalyReview, into: 'reviews' },
 ] as const satisfies readonly { role: TopicRole; contract: unknown; into: keyof ServedRows }[];
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TopicPartitionOffset } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { readJsonIfExists, writeFileAtomic } from '../util/atomicFile.js';
+import type { DeviceDayViewState } from './deviceDayView.js';
 import type { EngineState } from './ruleEngine.js';
 
 /** The speed layer's state together with the input offsets it reflects (written before offsets are committed). */
@@ -13,6 +14,8 @@ export interface SpeedCheckpoint {
   /** Next input offset per partition: everything before it is reflected in `state`. */
   offsets: TopicPartitionOffset[];
   state: EngineState;
+  /** The real-time device-day view (absent in checkpoints written before it existed: the view starts empty). */
+  view?: DeviceDayViewState;
   /** Operational wall-clock time. */
   written_at: string;
 }

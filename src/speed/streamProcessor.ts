@@ -5,11 +5,13 @@ import type { Log, LogRecord, ProduceRecord } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { GROUPS, qualifiedName, topicName } from '../config/names.js';
 import { Anomaly } from '../schema/anomaly.js';
+import { DeviceDayHealth } from '../schema/deviceDayHealth.js';
 import type { Severity } from '../schema/severity.js';
 import { Telemetry } from '../schema/telemetry.js';
 import { describeIssues, validateMessage } from '../schema/validate.js';
 import { crashPoint } from '../testing/crash.js';
 import { checkpointFile, mergeOffsets, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { DeviceDayView } from './deviceDayView.js';
 import { RuleEngine } from './ruleEngine.js';
 import type { RuleSet } from './ruleSet.js';
 
@@ -19,6 +21,10 @@ export interface StreamStats {
   anomalies: number;
   confirmed: number;
   deadLettered: number;
+  /** Valid readings for a date older than the real-time view's window (LAMBDA_IOT_REALTIME_DAYS): left to the batch. */
+  lateForRealtime: number;
+  /** Device-day rows published to iot-device-health-rt (a row is published again each batch it changes in). */
+  realtimeRows: number;
   /** Input messages not yet committed by the group (at the last report). */
   lag: number | null;
   byType: Record<string, number>;
@@ -66,9 +72,12 @@ async function fitsLog(
 /**
  * The speed layer: consumes iot-telemetry as group lambda_streaming_anomalies, validates every message
  * (invalid ones go to iot-dlq with the reason), evaluates the rules with per-device state, publishes the
- * anomalies to iot-anomalies keyed by device_id, checkpoints state with the offsets it reflects, and only
- * then commits the input offsets. After a crash it resumes from the checkpoint, so it behaves as if it had
- * not stopped; at most the last batch's anomalies are published twice (same identity, deduped downstream).
+ * anomalies to iot-anomalies keyed by device_id, keeps the real-time device-day view (DeviceDayView) and
+ * publishes the rows each batch changed to iot-device-health-rt keyed by device_id, checkpoints state and
+ * view with the offsets they reflect, and only then commits the input offsets. After a crash it resumes
+ * from the checkpoint, so it behaves as if it had not stopped: at most the last batch's anomalies are
+ * published twice (same identity, deduped downstream), and the newest row per (device_id, date) is the one
+ * an uninterrupted run publishes.
  * @example const stats = await runStreamProcessor({ log, config, rules: referenceRules(), logTarget, idleMs: 2000 });
  */
 export async function runStreamProcessor(options: StreamProcessorOptions): Promise<StreamStats> {
@@ -76,8 +85,10 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
   const group = qualifiedName(config, GROUPS.speedLayer);
   const input = topicName(config, 'telemetry');
   const output = topicName(config, 'anomalies');
+  const realtimeTopic = topicName(config, 'deviceHealthRt');
   const deadLetterTopic = topicName(config, 'deadLetter');
   await log.ensureTopic(output);
+  await log.ensureTopic(realtimeTopic);
   await log.ensureTopic(deadLetterTopic);
 
   const file = checkpointFile(config, group, options.logTarget);
@@ -89,6 +100,10 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
     saved = undefined;
   }
   const engine = new RuleEngine(rules, saved?.state);
+  const view = new DeviceDayView(
+    { days: config.realtimeDays, vibrationThreshold: config.vibrationThreshold },
+    saved?.view,
+  );
   let offsets = saved?.offsets ?? [];
   const consumer = await log.consumer({ group, topics: [input], fromBeginning: true });
   for (const o of offsets) consumer.seek(o);
@@ -98,6 +113,8 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
     anomalies: 0,
     confirmed: 0,
     deadLettered: 0,
+    lateForRealtime: 0,
+    realtimeRows: 0,
     lag: null,
     byType: {},
     bySeverity: {},
@@ -114,6 +131,8 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
   const handle = async (batch: LogRecord[]) => {
     const published: ProduceRecord[] = [];
     const rejected: { record: LogRecord; reason: string }[] = [];
+    /** The last input record that changed each device-day row in this batch. */
+    const changedBy = new Map<string, LogRecord>();
     const now = Date.now();
     for (const record of batch) {
       stats.read += 1;
@@ -122,6 +141,9 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
         rejected.push({ record, reason: v.reason });
         continue;
       }
+      const update = view.add(v.value, v.eventMs);
+      if ('late' in update) stats.lateForRealtime += 1;
+      else changedBy.set(JSON.stringify([v.value.device_id, update.date]), record);
       for (const anomaly of engine.evaluate(v.value)) {
         const checked = Anomaly.safeParse(anomaly);
         if (!checked.success) {
@@ -139,7 +161,19 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
         stats.bySeverity[anomaly.severity] = (stats.bySeverity[anomaly.severity] ?? 0) + 1;
       }
     }
+    const rows: ProduceRecord[] = [];
+    for (const row of view.takeChanges()) {
+      const record = changedBy.get(JSON.stringify([row.device_id, row.date]))!;
+      const checked = DeviceDayHealth.safeParse(row);
+      if (!checked.success) {
+        rejected.push({ record, reason: `device-day row invalid: ${describeIssues(checked.error.issues)}` });
+        continue;
+      }
+      rows.push({ key: row.device_id, value: JSON.stringify(checked.data), timestamp: record.timestamp });
+    }
     if (published.length > 0) await log.produce(output, published);
+    if (rows.length > 0) await log.produce(realtimeTopic, rows);
+    stats.realtimeRows += rows.length;
     await writeDeadLetters(log, deadLetterTopic, rejected, group);
     stats.deadLettered += rejected.length;
     crashPoint('stream:after-publish');
@@ -164,6 +198,7 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
       rules: `${rules.name}@${rules.version}`,
       offsets,
       state: engine.snapshot(),
+      view: view.snapshot(),
       written_at: new Date().toISOString(),
     });
   };

@@ -22,6 +22,7 @@ describe('lambda-iot run (what npm start runs)', () => {
       'iot.gold_maintenance_schedule',
     ]);
     expect(s.topRisk.length).toBeGreaterThan(0);
+    expect(s.speed.realtimeRows).toBeGreaterThanOrEqual(6); // 3 devices × 2 dates, at least once each
     expect(s.topRisk[0].prediction_date).toBe('2025-04-02');
 
     const second = JSON.parse((await runCli(args, env)).stdout);
@@ -34,5 +35,8 @@ describe('lambda-iot run (what npm start runs)', () => {
     const human = await runCli(['run', '--devices', '3', '--days', '2', '--seed', '8'], env);
     expect(human.stdout).toMatch(/^batch +nothing new to build/m);
     expect(human.stdout).toMatch(/^top risk +on 2025-04-02/m);
+    expect(human.stdout).toMatch(
+      /^ +0 real-time device-day rows published to iot-device-health-rt this run/m,
+    );
   }, 180_000);
 });

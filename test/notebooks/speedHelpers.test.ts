@@ -203,6 +203,8 @@ describe('speed-layer tables', () => {
       anomalies: 7,
       confirmed: 3,
       deadLettered: 1,
+      lateForRealtime: 0,
+      realtimeRows: 0,
       lag: 0,
       byType: {},
       bySeverity: {},

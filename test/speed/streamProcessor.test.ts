@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openLog } from '../../src/bus/openLog.js';
 import type { Log, LogRecord } from '../../src/bus/port.js';
@@ -5,6 +6,8 @@ import { loadConfig } from '../../src/config/config.js';
 import { DEFAULT_FROM_MS } from '../../src/ingest/index.js';
 import { simulateToLog } from '../../src/pipeline/simulateToLog.js';
 import { DeadLetter } from '../../src/schema/deadLetter.js';
+import { DeviceDayHealth } from '../../src/schema/deviceDayHealth.js';
+import { checkpointFile } from '../../src/speed/checkpoint.js';
 import { referenceRules } from '../../src/speed/ruleSet.js';
 import { runStreamProcessor } from '../../src/speed/streamProcessor.js';
 import { DAY_MS } from '../../src/time/utcTime.js';
@@ -41,6 +44,39 @@ async function anomalySet(env: Record<string, string>): Promise<Map<string, stri
   }
 }
 
+/** The newest iot-device-health-rt value per (device_id, date), each checked against the contract. */
+async function realtimeRows(env: Record<string, string>): Promise<Map<string, string>> {
+  const config = loadConfig(env);
+  const log = await openLog(config);
+  try {
+    const records = await readTopic(log, `${config.namePrefix}iot-device-health-rt`);
+    records.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+    const out = new Map<string, string>();
+    for (const r of records) {
+      const row = DeviceDayHealth.parse(JSON.parse(r.value.toString()));
+      expect(r.key).toBe(row.device_id);
+      out.set(JSON.stringify([row.device_id, row.date]), r.value.toString());
+    }
+    return out;
+  } finally {
+    await log.close();
+  }
+}
+
+/** Readings of the first simulated day appended after the whole history: late for a one-day real-time view. */
+const LATE_READINGS = [1, 2, 3].map((n) => ({
+  key: `device_${n}`,
+  value: JSON.stringify({
+    device_id: `device_${n}`,
+    timestamp: '2025-04-01T12:00:30Z',
+    energy_usage: 9.99,
+    temperature: 99,
+    vibration: 9,
+    signal_strength: 1,
+  }),
+  timestamp: DEFAULT_FROM_MS,
+}));
+
 async function simulate(env: Record<string, string>) {
   const config = loadConfig(env);
   const log = await openLog(config);
@@ -57,15 +93,17 @@ async function simulate(env: Record<string, string>) {
       profile: 'degrading',
     },
   });
+  await log.produce(`${config.namePrefix}iot-telemetry`, LATE_READINGS);
   await log.close();
 }
 
 function describeEquivalence(bus: string, base: () => Promise<Record<string, string>>) {
   describe(`speed layer kill-and-restart on ${bus}`, () => {
     it.each(['stream:after-publish', 'stream:after-handle'])(
-      'crashing at %s and restarting gives the same anomalies as an uninterrupted run',
+      'crashing at %s and restarting gives the same anomalies and real-time rows as an uninterrupted run',
       async (crashAt) => {
-        const common = await base();
+        // a one-day real-time view, so dates are evicted and the late readings are late
+        const common = { ...(await base()), LAMBDA_IOT_REALTIME_DAYS: '1' };
         const whole = {
           ...common,
           LAMBDA_IOT_DATA_DIR: tempDataDir('speed-whole'),
@@ -100,6 +138,18 @@ function describeEquivalence(bus: string, base: () => Promise<Record<string, str
         expect([...expected.values()].some((a) => a.includes('"is_confirmed":true'))).toBe(true);
         expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
         expect(got).toEqual(expected); // content too: severities, descriptions, auto-confirmations
+
+        expect(JSON.parse(uninterrupted.stdout).lateForRealtime).toBe(LATE_READINGS.length);
+        const expectedRows = await realtimeRows(whole);
+        const gotRows = await realtimeRows(broken);
+        expect([...expectedRows.keys()].sort()).toEqual(
+          [1, 2, 3, 4, 5, 6].flatMap((n) =>
+            ['2025-04-01', '2025-04-02'].map((date) => JSON.stringify([`device_${n}`, date])),
+          ),
+        );
+        expect(gotRows).toEqual(expectedRows);
+        // the late readings (temperature 99) changed nothing
+        expect([...expectedRows.values()].some((v) => v.includes('"max_temp":99'))).toBe(false);
       },
     );
   });
@@ -263,6 +313,69 @@ describe('speed layer robustness', () => {
     expect(stats.read).toBe(payloads.length);
     expect(stats.deadLettered).toBe(300); // the 100 well-formed readings are evaluated, the rest rejected
     expect((await readTopic(log, 'iot-dlq')).length).toBe(300);
+    await log.close();
+  });
+});
+
+describe('speed layer real-time view', () => {
+  it('publishes the changed device-day rows, counts late readings, and loads a checkpoint written before the view existed', async () => {
+    const env = {
+      LAMBDA_IOT_DATA_DIR: tempDataDir('speed-view'),
+      LAMBDA_IOT_BUS: 'embedded',
+      LAMBDA_IOT_REALTIME_DAYS: '2',
+      LAMBDA_IOT_VIBRATION_THRESHOLD: '4',
+    };
+    const config = loadConfig(env);
+    const log = await openLog(config);
+    const reading = (timestamp: string, vibration: number) => ({
+      key: 'device_1',
+      value: JSON.stringify({
+        device_id: 'device_1',
+        timestamp,
+        energy_usage: 1.25,
+        temperature: 20,
+        vibration,
+        signal_strength: 80,
+      }),
+      timestamp: DEFAULT_FROM_MS,
+    });
+    const run = () =>
+      runStreamProcessor({ log, config, rules: referenceRules(), logTarget: 'view', idleMs: 500 });
+    await log.produce('iot-telemetry', [
+      reading('2025-04-01T01:00:00Z', 3.5),
+      reading('2025-04-02T01:00:00Z', 4.5),
+      reading('2025-04-03T01:00:00Z', 1),
+      reading('2025-04-01T02:00:00Z', 9), // 04-01 has left the two-day window
+    ]);
+    const first = await run();
+    expect(first).toMatchObject({ read: 4, lateForRealtime: 1, realtimeRows: 3 });
+    const rows = (await readTopic(log, 'iot-device-health-rt')).map((r) => JSON.parse(r.value.toString()));
+    expect(rows.map((r) => [r.date, r.readings, r.vibration_anomalies, r.avg_energy])).toEqual([
+      ['2025-04-01', 1, 0, 1.25],
+      ['2025-04-02', 1, 1, 1.25], // 4.5 > LAMBDA_IOT_VIBRATION_THRESHOLD 4
+      ['2025-04-03', 1, 0, 1.25],
+    ]);
+
+    // a checkpoint from before the view: it still loads, and the view starts empty
+    const file = checkpointFile(config, 'lambda_streaming_anomalies', 'view');
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(saved.view.devices.device_1).toHaveProperty('2025-04-03');
+    delete saved.view;
+    fs.writeFileSync(file, JSON.stringify(saved));
+    await log.produce('iot-telemetry', [reading('2025-04-03T02:00:00Z', 1)]);
+    const second = await run();
+    expect(second).toMatchObject({
+      read: 1,
+      resumedFromCheckpoint: true,
+      lateForRealtime: 0,
+      realtimeRows: 1,
+    });
+    const last = JSON.parse((await readTopic(log, 'iot-device-health-rt')).at(-1)!.value.toString());
+    expect(last).toMatchObject({
+      date: '2025-04-03',
+      readings: 1,
+      newest_event_time: '2025-04-03T02:00:00Z',
+    });
     await log.close();
   });
 });

@@ -27,6 +27,7 @@ export function formatSummary(s: PipelineSummary): string {
   lines.push(
     `speed      rules ${s.speed.rules}: ${formatCount(s.speed.read)} readings processed this run, ${formatCount(s.speed.deadLettered)} dead-lettered`,
     `           ${formatCount(a.anomalies)} anomalies in iot-anomalies (${formatCount(a.confirmed)} auto-confirmed)`,
+    `           ${formatCount(s.speed.realtimeRows)} real-time device-day rows published to iot-device-health-rt this run (${formatCount(s.speed.lateForRealtime)} readings too late for the view)`,
   );
   const severities = ['critical', 'high', 'medium', 'low'] as const;
   lines.push(

@@ -7,10 +7,13 @@ import { withLog } from '../context.js';
 import { positiveNumber, untilIdleMs } from '../options.js';
 import { printJson, say, stopSignal, writeOut } from '../output.js';
 
-/** One line of counters, e.g. "read 12,000 · anomalies 41 (confirmed 12) · dead-lettered 0 · lag 0". */
+/**
+ * One line of counters, e.g. "read 12,000 · anomalies 41 (confirmed 12) · real-time rows 96 (late 0) ·
+ * dead-lettered 0 · lag 0".
+ */
 export function formatStreamStats(s: StreamStats): string {
   const lag = s.lag === null ? 'n/a' : formatCount(s.lag);
-  return `read ${formatCount(s.read)} · anomalies ${formatCount(s.anomalies)} (confirmed ${formatCount(s.confirmed)}) · dead-lettered ${formatCount(s.deadLettered)} · lag ${lag}`;
+  return `read ${formatCount(s.read)} · anomalies ${formatCount(s.anomalies)} (confirmed ${formatCount(s.confirmed)}) · real-time rows ${formatCount(s.realtimeRows)} (late ${formatCount(s.lateForRealtime)}) · dead-lettered ${formatCount(s.deadLettered)} · lag ${lag}`;
 }
 
 function formatBreakdown(s: StreamStats): string {
@@ -34,7 +37,7 @@ export function registerStream(program: Command): void {
     .description(
       'Run the speed layer: consume iot-telemetry as group lambda_streaming_anomalies, validate each reading ' +
         '(invalid ones go to iot-dlq with the reason), evaluate the rules with per-device state and publish ' +
-        'anomalies to iot-anomalies. State is checkpointed with the offsets it reflects before offsets are ' +
+        'anomalies to iot-anomalies, and the changed rows of the real-time device-day view to iot-device-health-rt. State is checkpointed with the offsets it reflects before offsets are ' +
         'committed, so a restart continues as if nothing happened. Counters print every few seconds and at the end. ' +
         'SIGINT/SIGTERM finish the current batch, commit and exit 0.',
     )
