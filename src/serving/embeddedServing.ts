@@ -22,8 +22,9 @@ import {
 import { prepareReadOnly } from './readOnlySql.js';
 import { readServingSql, VIEW_KEYS } from './servingSql.js';
 
-/** The Gold table the serving layer attaches. */
+/** The Gold table whose snapshot the serving layer tracks, and the other Gold tables it copies with it. */
 export const GOLD_HEALTH_TABLE = 'iot.gold_device_health';
+const OTHER_GOLD_TABLES = ['gold_failure_predictions', 'gold_maintenance_schedule'] as const;
 
 /** What the serving layer records about the Gold it serves. */
 export interface ServedWatermark {
@@ -216,11 +217,22 @@ export class EmbeddedServing implements Serving {
       const from = await tableQuery(tables, metadata);
       const present = await columnNames(this.duck, from);
       const select = GOLD_COLUMNS.map((c) => (present.has(c) ? `"${c}"` : `null as "${c}"`)).join(', ');
-      await this.replaceGold(`select ${select} from ${from}`, {
-        closedThrough,
-        snapshotId,
-        commit: loaded.hash,
-      });
+      const others: { table: string; select: string }[] = [];
+      for (const table of OTHER_GOLD_TABLES) {
+        // Copied whole: the dashboard's panels read them; a table not yet published keeps its empty shape.
+        const other = await catalog.loadTable(loaded.hash, `iot.${table}`).catch((error: unknown) => {
+          if (error instanceof CatalogNotFoundError) return undefined;
+          throw error;
+        });
+        if (other)
+          others.push({ table, select: `select * from ${await tableQuery(tables, other.metadata)}` });
+      }
+      await this.replaceGold(
+        `select ${select} from ${from}`,
+        { closedThrough, snapshotId, commit: loaded.hash },
+        {},
+        others,
+      );
     } finally {
       fs.rmSync(tables.tmpDir, { recursive: true, force: true });
     }
@@ -248,11 +260,14 @@ export class EmbeddedServing implements Serving {
     select: string,
     watermark: ServedWatermark,
     params: Record<string, string> = {},
+    others: readonly { table: string; select: string }[] = [],
   ): Promise<void> {
     await this.duck.run('begin transaction');
     try {
       await this.duck.run('delete from gold_device_health');
       await this.duck.run(`insert into gold_device_health ${select}`, params);
+      for (const other of others)
+        await this.duck.run(`create or replace table ${other.table} as ${other.select}`);
       await this.duck.run(
         'update serving_watermark set closed_through = cast($closed as date), gold_snapshot_id = $snapshot, gold_commit = $commit, updated_at = now()::timestamp',
         { closed: watermark.closedThrough, snapshot: watermark.snapshotId, commit: watermark.commit },

@@ -31,7 +31,7 @@ const TYPE_NAMES: Record<number, string> = {
   30: 'MERGE INTO',
 };
 
-/** A statement the read-only query entry points refuse. */
+/** A statement the read-only query entry points refuse (not read-only, or not valid SQL). */
 export class ReadOnlyQueryError extends InvalidArgumentError {}
 
 /** The statement's text without leading comments and whitespace, upper-cased, for the EXPLAIN ANALYZE check. */
@@ -51,13 +51,26 @@ export async function prepareReadOnly(
   connection: DuckDBConnection,
   sql: string,
 ): Promise<DuckDBPreparedStatement> {
-  const extracted = await connection.extractStatements(sql);
+  let extracted: Awaited<ReturnType<DuckDBConnection['extractStatements']>>;
+  try {
+    extracted = await connection.extractStatements(sql);
+  } catch (error) {
+    throw new ReadOnlyQueryError(
+      `sql rejected: ${(error as Error).message.replace(/^Failed to extract statements: /, '')}`,
+      { cause: error },
+    );
+  }
   if (extracted.count !== 1) {
     throw new ReadOnlyQueryError(
       `sql refused: one statement per call, got ${extracted.count} (remove the extra statements after ';')`,
     );
   }
-  const prepared = await extracted.prepare(0);
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await extracted.prepare(0);
+  } catch (error) {
+    throw new ReadOnlyQueryError(`sql rejected: ${(error as Error).message}`, { cause: error });
+  }
   const type = prepared.statementType as number;
   const words = leadingWords(sql);
   const analyze = type === EXPLAIN && words[0] === 'EXPLAIN' && words[1] === 'ANALYZE';

@@ -44,6 +44,13 @@ describe('prepareReadOnly', () => {
     prepared.destroySync();
   });
 
+  it('reports SQL DuckDB cannot parse or bind as rejected, naming the problem', async () => {
+    await expect(prepareReadOnly(duck.connection, 'selec 1')).rejects.toThrow(/^sql rejected: Parser Error/);
+    await expect(prepareReadOnly(duck.connection, 'select nope from t')).rejects.toThrow(
+      /^sql rejected: .*nope/,
+    );
+  });
+
   it('names what it refused', async () => {
     await expect(prepareReadOnly(duck.connection, 'with d as (select 1) delete from t')).rejects.toThrow(
       'sql refused: DELETE is not a read-only query',

@@ -56,6 +56,28 @@ create table if not exists gold_device_health (
   days_since_maintenance bigint
 );
 
+-- The other Gold tables as served (replaced on attach, with every column the snapshot has).
+create table if not exists gold_failure_predictions (
+  device_id varchar not null,
+  prediction_date date not null,
+  anomalies_7d bigint,
+  avg_temp_7d double,
+  peak_energy_7d double,
+  worst_health_score_7d double,
+  anomalies_24h bigint,
+  peak_temp_24h double,
+  failure_risk_score double,
+  recommended_action varchar
+);
+create table if not exists gold_maintenance_schedule (
+  device_id varchar not null,
+  date date not null,
+  priority varchar,
+  "window" varchar,
+  estimated_cost bigint,
+  failure_risk_score double
+);
+
 -- One row: the newest closed date of the served Gold (the batch watermark) and which snapshot it is.
 create table if not exists serving_watermark (
   closed_through date,
