@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchFreshness } from './freshness.js';
 import { benchGold, type GoldRow } from './gold.js';
 import { benchLanding, type LandingRow } from './landing.js';
 import { benchLogThroughput, type ThroughputRow } from './logThroughput.js';
@@ -96,6 +97,18 @@ if (!only || only === 'serving') {
   process.stderr.write('serving: materialized views vs on the fly; incremental vs full refresh…\n');
   sections.push(
     `### Serving\n\n${servingTable(await benchServing(Number(process.env.BENCH_SERVING_DEVICES ?? 1000), Number(process.env.BENCH_SERVING_DAYS ?? 365)))}`,
+  );
+}
+if (!only || only === 'freshness') {
+  process.stderr.write('freshness: live readings → anomaly and device-day row queryable in serving…\n');
+  const f = await benchFreshness(
+    Number(process.env.BENCH_RATE ?? 1000),
+    Number(process.env.BENCH_SECONDS ?? 30),
+  );
+  sections.push(
+    `### Freshness\n\n${fmt(f.ratePerSecond)} readings/s for ${f.seconds} s, speed layer and serving in their own processes: ` +
+      `${f.seen}/${f.probes} probe readings queryable (anomaly and device-day row) — p50 ${fmt(f.p50Ms)} ms, p99 ${fmt(f.p99Ms)} ms ` +
+      '(from the append to the log; polled every ~100 ms)',
   );
 }
 const header = `lambda-iot-kit bench, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
