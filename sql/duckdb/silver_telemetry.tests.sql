@@ -1,4 +1,6 @@
 -- Tests of silver_telemetry: each query returns the offending rows (none when the test passes).
+-- They are the batch run's publish audits: model names are bound to the rebuilt days of the run branch's
+-- tables (silver names to the same days), or to the whole tables for a test headed `-- scope: table`.
 
 -- test: one row per raw reading in the model's dates
 SELECT * FROM (
