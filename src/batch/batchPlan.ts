@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/port.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
+import { CatalogNotFoundError } from '../errors.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays } from '../time/utcTime.js';
@@ -99,16 +100,27 @@ export function chooseRange(
   };
 }
 
-/** The watermark stamped on main's gold_device_health, if a run was published before. */
-export async function previousWatermark(catalog: Catalog): Promise<RawWatermark | undefined> {
+/**
+ * The watermark stamped on gold_device_health at a commit of main, or undefined when no run was published
+ * there: the table does not exist yet (a first run) or its snapshot carries no watermark. Any other catalog
+ * error propagates: an unreadable catalog must not pass for a first run (a silent full rebuild).
+ */
+export async function previousWatermark(
+  catalog: Catalog,
+  mainHash: string,
+): Promise<RawWatermark | undefined> {
+  let loaded: Awaited<ReturnType<Catalog['loadTable']>>;
   try {
-    const { metadata } = await catalog.loadTable(MAIN_BRANCH, GOLD_TABLES[0]!.definition.name);
-    const current = metadata.snapshots.find((s) => s['snapshot-id'] === metadata.refs.main?.['snapshot-id']);
-    const text = current?.summary[RUN_SUMMARY.watermark];
-    return text ? (JSON.parse(text) as RawWatermark) : undefined;
-  } catch {
-    return undefined;
+    // main was resolved to this hash just before: a not-found here is the table, not the ref.
+    loaded = await catalog.loadTable(`${MAIN_BRANCH}@${mainHash}`, GOLD_TABLES[0]!.definition.name);
+  } catch (error) {
+    if (error instanceof CatalogNotFoundError) return undefined;
+    throw error;
   }
+  const { metadata } = loaded;
+  const current = metadata.snapshots.find((s) => s['snapshot-id'] === metadata.refs.main?.['snapshot-id']);
+  const text = current?.summary[RUN_SUMMARY.watermark];
+  return text ? (JSON.parse(text) as RawWatermark) : undefined;
 }
 
 /** What a run will do, decided before it builds anything. */
@@ -142,9 +154,9 @@ export async function planBatch(
   ]);
   const telemetry = await listRawFiles(store, 'telemetry');
   const events = await listRawFiles(store, 'events');
-  const previous = await previousWatermark(catalog);
-  const { range, reason } = chooseRange(telemetry, events, previous, options);
   const mainHash = (await catalog.getBranch(MAIN_BRANCH)).hash;
+  const previous = await previousWatermark(catalog, mainHash);
+  const { range, reason } = chooseRange(telemetry, events, previous, options);
   const partial = (options.from !== undefined || options.to !== undefined) && !options.full;
   return {
     range,

@@ -2,10 +2,12 @@ import path from 'node:path';
 import type { Catalog } from '../catalog/port.js';
 import { newRunId, type WapResult, writeAuditPublish } from '../catalog/wap.js';
 import type { Config } from '../config/config.js';
+import { CatalogConflictError, KitError } from '../errors.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { openLakeReader } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays } from '../time/utcTime.js';
+import { withRetry } from '../util/retry.js';
 import { type BatchAuditResult, batchAudits, guardAudits } from './audits.js';
 import { type BatchPlan, planBatch, type RangeOptions } from './batchPlan.js';
 import { buildModel, MODELS, type ModelName } from './models.js';
@@ -15,7 +17,11 @@ import { createAuditViews, type TableWrite, writeGold } from './writeGold.js';
 export { chooseRange, newSince, type RawWatermark, RUN_SUMMARY, watermarkOf } from './batchPlan.js';
 
 export interface BatchOptions extends RangeOptions {
-  config: Pick<Config, 'dataDir'>;
+  /**
+   * publishRetries: how many more times a run whose publish lost to a concurrent one starts over from the
+   * new main (default 3); retryBaseMs: the first delay before that (default 200, doubling, with jitter).
+   */
+  config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'publishRetries' | 'retryBaseMs'>>;
   store: ObjectStore;
   catalog: Catalog;
   /** Vibration anomaly threshold (mm/s²). Default 3.0. */
@@ -44,8 +50,12 @@ export interface BatchResult {
   /** The kept branch of a failed run. */
   branch?: string;
   quality?: PredictionQuality;
+  /** Write-audit-publish runs made: 1, plus one per publish lost to a concurrent one. */
+  attempts: number;
   elapsedMs: number;
 }
+
+type AttemptResult = Omit<BatchResult, 'attempts' | 'elapsedMs'>;
 
 /** Builds every model in the session, in order, and times them. */
 async function buildModels(
@@ -69,7 +79,11 @@ async function buildModels(
   return models;
 }
 
-/** Write-audit-publish of the Gold tables built in the session; a failed audit keeps the run branch. */
+/**
+ * Write-audit-publish of the Gold tables built in the session. A publish lost to a concurrent one
+ * (CatalogConflictError from the merge) drops this attempt's run branch and rethrows, for the caller to
+ * start over from the new main; a failed audit keeps the branch.
+ */
 async function publishGold(
   ctx: IcebergContext,
   options: BatchOptions,
@@ -80,43 +94,60 @@ async function publishGold(
   const { runId, plan } = run;
   const range = plan.range;
   const errors = new Set<string>();
-  const wap = await writeAuditPublish({
-    catalog,
-    runId,
-    keepFailedBranch: options.keepFailedBranch,
-    onPhase: (phase, detail) => step(phase, detail),
-    write: async (runBranch) => {
-      const tables = await writeGold(runBranch, { ctx, catalog, runId, range, watermark: plan.watermark });
-      await createAuditViews(ctx, catalog, runBranch.name, range);
-      return tables;
-    },
-    audits: guardAudits(
-      batchAudits({ duck: ctx.duck, ...range, newestRawDate: plan.newestRawDate, sqlDir: options.sqlDir }),
-      errors,
-    ),
-  });
-  const audits = wap.audits.map((a) => (errors.has(a.name) ? { ...a, error: true as const } : a));
-  return { wap, audits };
+  let branch: string | undefined;
+  let publishing = false;
+  try {
+    const wap = await writeAuditPublish({
+      catalog,
+      runId,
+      keepFailedBranch: options.keepFailedBranch,
+      onPhase: (phase, detail) => {
+        if (phase === 'publish') publishing = true;
+        step(phase, detail);
+      },
+      write: async (runBranch) => {
+        branch = runBranch.name;
+        const tables = await writeGold(runBranch, { ctx, catalog, runId, range, watermark: plan.watermark });
+        await createAuditViews(ctx, catalog, runBranch.name, range);
+        return tables;
+      },
+      audits: guardAudits(
+        batchAudits({ duck: ctx.duck, ...range, newestRawDate: plan.newestRawDate, sqlDir: options.sqlDir }),
+        errors,
+      ),
+    });
+    const audits = wap.audits.map((a) => (errors.has(a.name) ? { ...a, error: true as const } : a));
+    return { wap, audits };
+  } catch (error) {
+    if (publishing && branch !== undefined && error instanceof CatalogConflictError) {
+      step('publish', `lost to a concurrent publish (${error.tables.join(', ')}); dropping ${branch}`);
+      try {
+        await catalog.deleteBranch(branch);
+      } catch (dropError) {
+        throw new KitError(
+          `batch ${runId}: publish lost to a concurrent one, and dropping ${branch} failed`,
+          {
+            cause: dropError,
+          },
+        );
+      }
+    }
+    throw error;
+  }
 }
 
-/**
- * The batch layer: builds silver and Gold with the SQL models in `sql/duckdb/` over the lake's raw files
- * (DuckDB, UTC session), writes the three Gold tables on a run branch (overwriting exactly the rebuilt
- * days), audits them (the run's checks and every model's SQL tests), and publishes all three with one
- * atomic merge into main, or keeps main unchanged and the branch for inspection when an audit fails.
- * Reports how well failure_risk_score ranked the devices that failed within `horizonDays`.
- * @example const result = await runBatch({ config, store, catalog });
- */
-export async function runBatch(options: BatchOptions): Promise<BatchResult> {
-  const started = Date.now();
-  const step = options.onStep ?? (() => {});
+/** One run: plan, build, write-audit-publish, quality. */
+async function runOnce(
+  options: BatchOptions,
+  step: (step: string, detail: string) => void,
+): Promise<AttemptResult> {
   const { store, catalog } = options;
   const runId = newRunId();
   step('plan', 'reading the lake and the last published run');
   const plan = await planBatch(store, catalog, options);
   const { range, reason, mainHash } = plan;
   const base = { runId, reason, models: [], tables: [], audits: [], mainHash };
-  if (range === null) return { ...base, range: null, published: false, elapsedMs: Date.now() - started };
+  if (range === null) return { ...base, range: null, published: false };
   step('plan', `dates ${range.from} … ${range.to} (${reason})`);
   // Telemetry from the first baseline day; events from the beginning (days_since_maintenance needs them all).
   const lake = await openLakeReader(store, {
@@ -145,9 +176,45 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       mainHash: wap.targetHash,
       ...(wap.branchKept ? { branch: wap.branch } : {}),
       quality,
-      elapsedMs: Date.now() - started,
     };
   } finally {
     lake.close();
   }
+}
+
+/**
+ * The batch layer: builds silver and Gold with the SQL models in `sql/duckdb/` over the lake's raw files
+ * (DuckDB, UTC session), writes the three Gold tables on a run branch (overwriting exactly the rebuilt
+ * days), audits them (the run's checks and every model's SQL tests), and publishes all three with one
+ * atomic merge into main, or keeps main unchanged and the branch for inspection when an audit fails. A
+ * publish that loses to a concurrent one starts the whole run over from the new main (a new branch, new
+ * dates, rebuilt tables, new audits), up to `config.publishRetries` more times. Reports how well
+ * failure_risk_score ranked the devices that failed within `horizonDays`.
+ * @example const result = await runBatch({ config, store, catalog });
+ */
+export async function runBatch(options: BatchOptions): Promise<BatchResult> {
+  const started = Date.now();
+  const step = options.onStep ?? (() => {});
+  const policy = {
+    attempts: (options.config.publishRetries ?? 3) + 1,
+    baseMs: options.config.retryBaseMs ?? 200,
+    maxDelayMs: 10_000,
+  };
+  let attempts = 0;
+  const result = await withRetry(
+    'batch publish',
+    policy,
+    (attempt) => {
+      attempts = attempt;
+      return runOnce(options, step);
+    },
+    {
+      onRetry: (error, attempt, delayMs) =>
+        step(
+          'retry',
+          `attempt ${attempt} of ${policy.attempts} failed (${error instanceof Error ? error.message : String(error)}); starting over from main in ${delayMs} ms`,
+        ),
+    },
+  );
+  return { ...result, attempts, elapsedMs: Date.now() - started };
 }

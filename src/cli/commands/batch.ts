@@ -35,6 +35,10 @@ export function formatBatch(r: BatchResult): string {
     if (!a.passed) for (const row of a.offending ?? []) lines.push(`          ${JSON.stringify(row)}`);
   }
   lines.push('');
+  if (r.attempts > 1)
+    lines.push(
+      `${r.attempts - 1} publish(es) lost to a concurrent run; attempt ${r.attempts} started over from main`,
+    );
   lines.push(
     r.published
       ? `published: main is at ${r.mainHash.slice(0, 12)}`
@@ -62,7 +66,8 @@ export function registerBatch(program: Command): void {
         'to main in one atomic merge only if every audit passes (the SQL tests beside each model, sql/duckdb/*.tests.sql, ' +
         'over the rebuilt days, and checks of the inputs, the schema and freshness). Without dates the run rebuilds what is new in the lake ' +
         'since the last published run (late data included). Exit code 1 when an audit fails (main is unchanged; the run ' +
-        'branch is kept for inspection).',
+        'branch is kept for inspection). A publish that loses to a concurrent one starts over from the new main ' +
+        '(LAMBDA_IOT_PUBLISH_RETRIES times at most).',
     )
     .option('--from <date>', 'first date to rebuild, YYYY-MM-DD', parseDate)
     .option('--to <date>', 'last date to rebuild, YYYY-MM-DD', parseDate)
