@@ -24,7 +24,7 @@ SELECT device_id, prediction_date, anomalies_24h, anomalies_7d FROM gold_failure
 WHERE anomalies_24h > anomalies_7d OR anomalies_24h < 0;
 
 -- test: windows use only data up to the prediction date (as of that date)
-SELECT p.device_id, p.prediction_date FROM gold_failure_predictions AS p
-WHERE p.peak_temp_24h IS DISTINCT FROM (
-  SELECT max(temperature) FROM silver_telemetry AS s WHERE s.device_id = p.device_id AND s.date = p.prediction_date
-);
+-- (peak_temp_24h is that day's max_temp as gold_device_health computes it, null without telemetry that day)
+SELECT p.device_id, p.prediction_date, p.peak_temp_24h, h.max_temp FROM gold_failure_predictions AS p
+LEFT JOIN gold_device_health AS h ON h.device_id = p.device_id AND h.date = p.prediction_date
+WHERE p.peak_temp_24h IS DISTINCT FROM h.max_temp;
