@@ -1,13 +1,21 @@
 -- Tests of gold_device_health: each query returns the offending rows (none when the test passes).
+-- They are the batch run's publish audits: model names are bound to the rebuilt days of the run branch's
+-- tables (silver names to the same days), or to the whole tables for a test headed `-- scope: table`.
 
 -- test: key (device_id, date) unique and not null
 SELECT device_id, date, count(*) AS n FROM gold_device_health
 GROUP BY device_id, date HAVING count(*) > 1 OR device_id IS NULL OR date IS NULL;
 
 -- test: a row exactly for each device-day with telemetry
-SELECT s.device_id, s.date FROM (SELECT DISTINCT device_id, date FROM silver_telemetry) AS s
-LEFT JOIN gold_device_health AS h USING (device_id, date)
-WHERE h.device_id IS NULL;
+SELECT coalesce(s.device_id, h.device_id) AS device_id, coalesce(s.date, h.date) AS date, coalesce(h.n, 0) AS health_rows
+FROM (SELECT DISTINCT device_id, date FROM silver_telemetry) AS s
+FULL JOIN (SELECT device_id, date, count(*) AS n FROM gold_device_health GROUP BY ALL) AS h
+  ON h.device_id = s.device_id AND h.date = s.date
+WHERE s.device_id IS NULL OR h.n IS NULL OR h.n <> 1;
+
+-- test: min_health_score within [0, 1]
+SELECT device_id, date, min_health_score FROM gold_device_health
+WHERE min_health_score NOT BETWEEN 0 AND 1 OR min_health_score IS NULL;
 
 -- test: failures_count is the number of failure events that day, failed_components their distinct components
 SELECT h.device_id, h.date, h.failures_count, h.failed_components FROM gold_device_health AS h

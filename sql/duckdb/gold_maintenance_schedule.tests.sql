@@ -1,4 +1,10 @@
 -- Tests of gold_maintenance_schedule: each query returns the offending rows (none when the test passes).
+-- They are the batch run's publish audits: model names are bound to the rebuilt days of the run branch's
+-- tables (silver names to the same days), or to the whole tables for a test headed `-- scope: table`.
+
+-- test: key (device_id, date) unique and not null
+SELECT device_id, date, count(*) AS n FROM gold_maintenance_schedule
+GROUP BY device_id, date HAVING count(*) > 1 OR device_id IS NULL OR date IS NULL;
 
 -- test: one row per prediction, same score
 SELECT p.device_id, p.prediction_date FROM gold_failure_predictions AS p
@@ -7,11 +13,16 @@ WHERE m.device_id IS NULL OR m.failure_risk_score IS DISTINCT FROM p.failure_ris
 
 -- test: window and cost follow the priority
 SELECT device_id, date, priority, "window", estimated_cost FROM gold_maintenance_schedule
-WHERE (priority = 'P0' AND ("window" <> 'within_4_hours' OR estimated_cost <> 5000))
-   OR (priority = 'P1' AND ("window" <> 'within_3_days' OR estimated_cost <> 2000))
-   OR (priority IN ('P2', 'P3') AND ("window" <> 'next_routine_cycle' OR estimated_cost <> 500))
-   OR priority NOT IN ('P0', 'P1', 'P2', 'P3');
+WHERE (priority = 'P0' AND ("window" IS DISTINCT FROM 'within_4_hours' OR estimated_cost IS DISTINCT FROM 5000))
+   OR (priority = 'P1' AND ("window" IS DISTINCT FROM 'within_3_days' OR estimated_cost IS DISTINCT FROM 2000))
+   OR (priority IN ('P2', 'P3') AND ("window" IS DISTINCT FROM 'next_routine_cycle' OR estimated_cost IS DISTINCT FROM 500))
+   OR priority IS NULL OR priority NOT IN ('P0', 'P1', 'P2', 'P3');
 
 -- test: P0 exactly when the risk is above 0.7
 SELECT device_id, date, priority, failure_risk_score FROM gold_maintenance_schedule
-WHERE (priority = 'P0') <> (failure_risk_score > 0.7);
+WHERE (priority = 'P0') IS DISTINCT FROM (failure_risk_score > 0.7);
+
+-- test: scheduled devices have health rows
+-- scope: table
+SELECT DISTINCT device_id FROM gold_maintenance_schedule
+WHERE device_id NOT IN (SELECT device_id FROM gold_device_health);

@@ -1,6 +1,9 @@
 -- Tests of silver_events: each query returns the offending rows (none when the test passes).
+-- They are the batch run's publish audits: model names are bound to the rebuilt days of the run branch's
+-- tables (silver names to the same days), or to the whole tables for a test headed `-- scope: table`.
 
 -- test: days_since_last_event is never negative and null only for a device's first event
+-- scope: table
 SELECT device_id, event_timestamp, days_since_last_event FROM (
   SELECT *, row_number() OVER (PARTITION BY device_id ORDER BY event_timestamp, event_type) AS nth FROM silver_events
 ) WHERE days_since_last_event < 0 OR (days_since_last_event IS NULL) <> (nth = 1);

@@ -3,7 +3,8 @@ import type { DuckSession } from '../duckdb/duckSession.js';
 import { duckType } from '../iceberg/schema.js';
 import type { IcebergType } from '../iceberg/types.js';
 import { TELEMETRY_RANGES } from '../schema/telemetry.js';
-import { GOLD_TABLES, PRIORITIES, RECOMMENDED_ACTIONS, WINDOWS } from './gold.js';
+import { GOLD_TABLES } from './gold.js';
+import { auditView, modelTestAudits, SAMPLE_ROWS } from './modelAudits.js';
 
 /** A column definition's type as an Iceberg type (`list<string>` → a list of strings). */
 function toIcebergType(type: string): IcebergType {
@@ -14,9 +15,9 @@ function toIcebergType(type: string): IcebergType {
 }
 
 /**
- * The batch run's audits. Each runs SQL in the run's DuckDB session over views of what the run wrote on
- * its branch (`audit_<model>`, made by the caller from the branch's tables) and over the silver tables it
- * built, and returns pass/fail with up to five offending rows.
+ * What the audits of one batch run look at: the run's DuckDB session, with the silver tables it built and
+ * the views of what it wrote on its branch (`audit_days_<model>`, `audit_table_<model>`, made by the
+ * caller from the branch's tables), and the days it rebuilt.
  */
 export interface AuditScope {
   duck: DuckSession;
@@ -24,9 +25,12 @@ export interface AuditScope {
   to: string;
   /** Newest event date in the lake's raw telemetry. */
   newestRawDate: string;
+  /** The folder of the models and their tests (default: the kit's sql/duckdb). */
+  sqlDir?: string;
 }
 
-const SAMPLE = 5;
+/** An audit's result as the batch run reports it: `error` when the audit could not run (it never passes). */
+export type BatchAuditResult = AuditResult & { name: string; error?: true };
 
 async function check(
   duck: DuckSession,
@@ -37,131 +41,100 @@ async function check(
   const [{ n }] = (await duck.rows<{ n: number }>(`SELECT count(*) AS n FROM (${offendingSql})`, params)) as [
     { n: number },
   ];
-  const offending = n === 0 ? [] : await duck.rows(`SELECT * FROM (${offendingSql}) LIMIT ${SAMPLE}`, params);
+  const offending =
+    n === 0 ? [] : await duck.rows(`SELECT * FROM (${offendingSql}) LIMIT ${SAMPLE_ROWS}`, params);
   return { passed: n === 0, detail: describe(n), offending };
 }
 
-/** The audits of one batch run, in the order they are reported. */
-export function batchAudits(scope: AuditScope): Audit[] {
-  const { duck } = scope;
-  const range = [scope.from, scope.to];
-  const inRange = (column: string) => `"${column}" BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
-  const audits: Audit[] = [
-    {
-      name: 'silver inputs within contract ranges',
-      run: () =>
-        check(
-          duck,
-          `SELECT device_id, "timestamp", energy_usage, temperature, vibration, signal_strength FROM silver_telemetry
-           WHERE ${inRange('date')} AND NOT (${Object.entries(TELEMETRY_RANGES)
-             .map(([f, r]) => `"${f}" BETWEEN ${r.min} AND ${r.max}`)
-             .join(' AND ')})`,
-          (n) =>
-            `${n} readings outside the contract ranges (${Object.entries(TELEMETRY_RANGES)
-              .map(([f, r]) => `${f} ${r.min}–${r.max}`)
-              .join(', ')})`,
-          range,
-        ),
-    },
-    {
-      name: 'schema as declared',
-      run: async () => {
-        const wrong: unknown[] = [];
-        for (const gold of GOLD_TABLES) {
-          const actual = await duck.rows<{ column_name: string; column_type: string }>(
-            `SELECT column_name, column_type FROM (DESCRIBE audit_${gold.model})`,
-          );
-          const declared = gold.definition.columns.map((c) => `${c.name} ${duckType(toIcebergType(c.type))}`);
-          const found = actual.map((r) => `${r.column_name} ${r.column_type}`);
-          if (found.join(',') !== declared.join(','))
-            wrong.push({ table: gold.definition.name, declared, found });
-        }
-        return {
-          passed: wrong.length === 0,
-          detail: `${wrong.length} tables differ from their declared columns and types`,
-          offending: wrong,
-        };
-      },
-    },
-    {
-      name: 'one gold_device_health row per device-day with telemetry',
-      run: () =>
-        check(
-          duck,
-          `SELECT coalesce(s.device_id, h.device_id) AS device_id, coalesce(s.date, h.date) AS date, coalesce(h.n, 0) AS health_rows
-           FROM (SELECT DISTINCT device_id, date FROM silver_telemetry WHERE ${inRange('date')}) s
-           FULL JOIN (SELECT device_id, date, count(*) AS n FROM audit_gold_device_health GROUP BY ALL) h
-             ON h.device_id = s.device_id AND h.date = s.date
-           WHERE s.device_id IS NULL OR h.n IS NULL OR h.n <> 1`,
-          (n) => `${n} device-days without exactly one row`,
-          range,
-        ),
-    },
-    ...GOLD_TABLES.map(
-      (gold): Audit => ({
-        name: `${gold.definition.name.split('.')[1]}: keys unique and not null`,
-        run: () =>
-          check(
-            duck,
-            `SELECT device_id, "${gold.dateColumn}", count(*) AS rows FROM audit_${gold.model}
-             GROUP BY ALL HAVING count(*) > 1 OR device_id IS NULL OR "${gold.dateColumn}" IS NULL`,
-            (n) => `${n} duplicate or null keys (device_id, ${gold.dateColumn})`,
-          ),
-      }),
-    ),
-    {
-      name: 'scores within [0, 1]',
-      run: () =>
-        check(
-          duck,
-          `SELECT 'gold_device_health' AS "table", device_id, date, 'min_health_score' AS "column", min_health_score AS value
-             FROM audit_gold_device_health WHERE min_health_score NOT BETWEEN 0 AND 1
-           UNION ALL SELECT 'gold_failure_predictions', device_id, prediction_date, 'worst_health_score_7d', worst_health_score_7d
-             FROM audit_gold_failure_predictions WHERE worst_health_score_7d NOT BETWEEN 0 AND 1
-           UNION ALL SELECT 'gold_failure_predictions', device_id, prediction_date, 'failure_risk_score', failure_risk_score
-             FROM audit_gold_failure_predictions WHERE failure_risk_score NOT BETWEEN 0 AND 1 OR failure_risk_score IS NULL`,
-          (n) => `${n} scores outside [0, 1]`,
-        ),
-    },
-    {
-      name: 'priorities, windows and actions within their sets',
-      run: () =>
-        check(
-          duck,
-          `SELECT device_id, date, priority AS value FROM audit_gold_maintenance_schedule
-             WHERE priority NOT IN (${PRIORITIES.map((p) => `'${p}'`).join(', ')}) OR priority IS NULL
-           UNION ALL SELECT device_id, date, "window" FROM audit_gold_maintenance_schedule
-             WHERE "window" NOT IN (${WINDOWS.map((p) => `'${p}'`).join(', ')}) OR "window" IS NULL
-           UNION ALL SELECT device_id, prediction_date, recommended_action FROM audit_gold_failure_predictions
-             WHERE recommended_action NOT IN (${RECOMMENDED_ACTIONS.map((p) => `'${p}'`).join(', ')}) OR recommended_action IS NULL`,
-          (n) => `${n} values outside their sets`,
-        ),
-    },
-    {
-      name: 'schedule devices are health devices',
-      run: () =>
-        check(
-          duck,
-          `SELECT DISTINCT device_id FROM audit_gold_maintenance_schedule
-           WHERE device_id NOT IN (SELECT device_id FROM audit_all_gold_device_health)`,
-          (n) => `${n} scheduled devices without health rows`,
-        ),
-    },
-    {
-      name: 'newest gold date is the newest raw event date',
-      run: async () => {
-        const [row] = await duck.rows<{ newest: string | null }>(
-          'SELECT CAST(max(date) AS VARCHAR) AS newest FROM audit_all_gold_device_health',
+/** Raw readings of the rebuilt days outside the contract ranges (files dropped into the lake by hand skip the contract). */
+function contractRanges(scope: AuditScope): Audit {
+  const ranges = Object.entries(TELEMETRY_RANGES);
+  return {
+    name: 'silver inputs within contract ranges',
+    run: () =>
+      check(
+        scope.duck,
+        `SELECT device_id, "timestamp", energy_usage, temperature, vibration, signal_strength FROM silver_telemetry
+         WHERE "date" BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+           AND NOT (${ranges.map(([f, r]) => `"${f}" BETWEEN ${r.min} AND ${r.max}`).join(' AND ')})`,
+        (n) =>
+          `${n} readings outside the contract ranges (${ranges.map(([f, r]) => `${f} ${r.min}–${r.max}`).join(', ')})`,
+        [scope.from, scope.to],
+      ),
+  };
+}
+
+/** The Gold tables on the branch have exactly the declared columns and types. */
+function schemaAsDeclared(duck: DuckSession): Audit {
+  return {
+    name: 'schema as declared',
+    run: async () => {
+      const wrong: unknown[] = [];
+      for (const gold of GOLD_TABLES) {
+        const actual = await duck.rows<{ column_name: string; column_type: string }>(
+          `SELECT column_name, column_type FROM (DESCRIBE ${auditView(gold.model, 'days')})`,
         );
-        const newest = row?.newest ?? null;
-        const passed = newest === scope.newestRawDate;
-        return {
-          passed,
-          detail: `newest gold_device_health date ${newest ?? 'none'}, newest raw date ${scope.newestRawDate}`,
-          offending: passed ? [] : [{ newest_gold: newest, newest_raw: scope.newestRawDate }],
-        };
-      },
+        const declared = gold.definition.columns.map((c) => `${c.name} ${duckType(toIcebergType(c.type))}`);
+        const found = actual.map((r) => `${r.column_name} ${r.column_type}`);
+        if (found.join(',') !== declared.join(','))
+          wrong.push({ table: gold.definition.name, declared, found });
+      }
+      return {
+        passed: wrong.length === 0,
+        detail: `${wrong.length} tables differ from their declared columns and types`,
+        offending: wrong,
+      };
     },
+  };
+}
+
+/** Freshness: the whole gold_device_health on the branch reaches the newest raw date. */
+function newestDate(scope: AuditScope): Audit {
+  return {
+    name: 'newest gold date is the newest raw event date',
+    run: async () => {
+      const [row] = await scope.duck.rows<{ newest: string | null }>(
+        `SELECT CAST(max(date) AS VARCHAR) AS newest FROM ${auditView('gold_device_health', 'table')}`,
+      );
+      const newest = row?.newest ?? null;
+      const passed = newest === scope.newestRawDate;
+      return {
+        passed,
+        detail: `newest gold_device_health date ${newest ?? 'none'}, newest raw date ${scope.newestRawDate}`,
+        offending: passed ? [] : [{ newest_gold: newest, newest_raw: scope.newestRawDate }],
+      };
+    },
+  };
+}
+
+/**
+ * The audits of one batch run, in the order they are reported: the inputs' contract ranges, the declared
+ * schema, every model's SQL tests (modelTestAudits), and freshness. Each returns pass/fail with up to
+ * five offending rows.
+ */
+export function batchAudits(scope: AuditScope): Audit[] {
+  return [
+    contractRanges(scope),
+    schemaAsDeclared(scope.duck),
+    ...modelTestAudits(scope.duck, scope, scope.sqlDir),
+    newestDate(scope),
   ];
-  return audits;
+}
+
+/**
+ * The audits with their errors caught: an audit that throws (bad SQL, a missing column) fails with the
+ * error as its detail and is listed in `errors`, so the run reports it as an error, never as a pass.
+ */
+export function guardAudits(audits: readonly Audit[], errors: Set<string>): Audit[] {
+  return audits.map((audit) => ({
+    name: audit.name,
+    run: async (branch) => {
+      try {
+        return await audit.run(branch);
+      } catch (error) {
+        errors.add(audit.name);
+        return { passed: false, detail: `error: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    },
+  }));
 }

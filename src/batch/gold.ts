@@ -67,12 +67,3 @@ export const GOLD_TABLES: {
     },
   },
 ];
-
-export const RECOMMENDED_ACTIONS = [
-  'immediate_shutdown',
-  'emergency_maintenance',
-  'schedule_maintenance',
-  'monitor_only',
-];
-export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'];
-export const WINDOWS = ['within_4_hours', 'within_3_days', 'next_routine_cycle'];

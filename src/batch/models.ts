@@ -61,16 +61,42 @@ export async function buildModel(
   return row!.n;
 }
 
+/** Which rows a model test sees when it runs as a publish audit (`-- scope:` in its header). */
+export type ModelTestScope = 'days' | 'table';
+
 /** One test of a model: a query returning the offending rows (none when it passes). */
 export interface ModelTest {
   model: ModelName;
   name: string;
   sql: string;
+  /**
+   * `days` (default): as an audit, model names are bound to the rebuilt days only; `table`: Gold names to
+   * the whole table on the run branch and silver names to everything the run built.
+   */
+  scope: ModelTestScope;
+}
+
+const SCOPES: readonly ModelTestScope[] = ['days', 'table'];
+
+/** The `-- scope: …` line among the comment lines that open a test, if any. */
+function scopeOf(model: ModelName, name: string, body: string): ModelTestScope {
+  for (const line of body.trimStart().split('\n')) {
+    if (!line.startsWith('--')) break;
+    const scope = /^--\s*scope:\s*(\S+)\s*$/.exec(line)?.[1];
+    if (scope === undefined) continue;
+    if (!SCOPES.includes(scope as ModelTestScope))
+      throw new KitError(
+        `batch model test ${model}: '${name}' has scope '${scope}' (expected days or table)`,
+      );
+    return scope as ModelTestScope;
+  }
+  return 'days';
 }
 
 /**
  * The tests beside a model (`sql/duckdb/<model>.tests.sql`): queries introduced by `-- test: <name>`
- * lines, each returning the rows that break it.
+ * lines, each returning the rows that break it; a `-- scope: table` line right after the name says the
+ * test needs the whole table (see ModelTest.scope). Names are unique within a file.
  */
 export function readModelTests(name: ModelName, dir = sqlDir()): ModelTest[] {
   const file = path.join(dir, `${name}.tests.sql`);
@@ -78,15 +104,23 @@ export function readModelTests(name: ModelName, dir = sqlDir()): ModelTest[] {
   const parts = fs.readFileSync(file, 'utf8').split(/^-- test: (.+)$/m);
   const tests: ModelTest[] = [];
   for (let i = 1; i < parts.length; i += 2) {
-    const sql = parts[i + 1]!.replace(/--[^\n]*/g, '')
+    const testName = parts[i]!.trim();
+    if (tests.some((t) => t.name === testName))
+      throw new KitError(`batch model test ${name}: two tests named '${testName}' in ${file}`);
+    const body = parts[i + 1]!;
+    const sql = body
+      .replace(/--[^\n]*/g, '')
       .trim()
       .replace(/;\s*$/, '');
-    tests.push({ model: name, name: parts[i]!.trim(), sql });
+    tests.push({ model: name, name: testName, sql, scope: scopeOf(name, testName, body) });
   }
   return tests;
 }
 
-/** Runs every model test in the session (the models must be built) and returns the failures with sample rows. */
+/**
+ * Runs every model test in the session over the tables the models built there (no binding to days or to a
+ * branch: the run's publish audits do that, see modelTestAudits) and returns the failures with sample rows.
+ */
 export async function runModelTests(
   duck: DuckSession,
   dir = sqlDir(),

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModel, MODELS, readModelTests, runModelTests, sqlDir } from '../../src/batch/models.js';
@@ -64,6 +65,36 @@ describe('the SQL models and the tests beside them (sql/duckdb/*.tests.sql)', ()
       await log.close();
     }
   }, 120_000);
+
+  it('reads the scope from a test header: rebuilt days by default, the whole table when it says so', () => {
+    const scopes = MODELS.flatMap((m) => readModelTests(m).map((t) => [`${m}: ${t.name}`, t.scope]));
+    expect(scopes.filter(([, scope]) => scope === 'table')).toEqual([
+      [
+        `silver_events: days_since_last_event is never negative and null only for a device's first event`,
+        'table',
+      ],
+      ['gold_maintenance_schedule: scheduled devices have health rows', 'table'],
+    ]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-iot-sql-'));
+    try {
+      const write = (text: string) => fs.writeFileSync(path.join(dir, 'gold_device_health.tests.sql'), text);
+      write(
+        '-- test: a\n-- what it checks\n-- scope: table\nSELECT 1 WHERE false;\n\n-- test: b\nSELECT 1 WHERE false;\n',
+      );
+      expect(readModelTests('gold_device_health', dir).map((t) => [t.name, t.scope, t.sql])).toEqual([
+        ['a', 'table', 'SELECT 1 WHERE false'],
+        ['b', 'days', 'SELECT 1 WHERE false'],
+      ]);
+      write('-- test: a\n-- scope: everything\nSELECT 1;\n');
+      expect(() => readModelTests('gold_device_health', dir)).toThrow(
+        "batch model test gold_device_health: 'a' has scope 'everything' (expected days or table)",
+      );
+      write('-- test: a\nSELECT 1;\n-- test: a\nSELECT 2;\n');
+      expect(() => readModelTests('gold_device_health', dir)).toThrow(/two tests named 'a'/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('binds parameters instead of pasting them: a missing value is an error naming it', async () => {
     const duck = await openDuckSession();

@@ -31,10 +31,14 @@ export function formatBatch(r: BatchResult): string {
   }
   lines.push('', 'audits');
   for (const a of r.audits) {
-    lines.push(`  ${a.passed ? 'pass' : 'FAIL'}  ${a.name}: ${a.detail}`);
+    lines.push(`  ${a.error ? 'ERROR' : a.passed ? 'pass' : 'FAIL'}  ${a.name}: ${a.detail}`);
     if (!a.passed) for (const row of a.offending ?? []) lines.push(`          ${JSON.stringify(row)}`);
   }
   lines.push('');
+  if (r.attempts > 1)
+    lines.push(
+      `${r.attempts - 1} publish(es) lost to a concurrent run; attempt ${r.attempts} started over from main`,
+    );
   lines.push(
     r.published
       ? `published: main is at ${r.mainHash.slice(0, 12)}`
@@ -59,9 +63,11 @@ export function registerBatch(program: Command): void {
       'Run the batch layer: the SQL models in sql/duckdb/ build silver_telemetry, silver_events and the three Gold tables ' +
         '(gold_device_health, gold_failure_predictions, gold_maintenance_schedule) with DuckDB over the raw Parquet in the ' +
         'lake; the Gold tables are written on a run branch (overwriting exactly the rebuilt days), audited, and published ' +
-        'to main in one atomic merge only if every audit passes. Without dates the run rebuilds what is new in the lake ' +
+        'to main in one atomic merge only if every audit passes (the SQL tests beside each model, sql/duckdb/*.tests.sql, ' +
+        'over the rebuilt days, and checks of the inputs, the schema and freshness). Without dates the run rebuilds what is new in the lake ' +
         'since the last published run (late data included). Exit code 1 when an audit fails (main is unchanged; the run ' +
-        'branch is kept for inspection).',
+        'branch is kept for inspection). A publish that loses to a concurrent one starts over from the new main ' +
+        '(LAMBDA_IOT_PUBLISH_RETRIES times at most).',
     )
     .option('--from <date>', 'first date to rebuild, YYYY-MM-DD', parseDate)
     .option('--to <date>', 'last date to rebuild, YYYY-MM-DD', parseDate)
@@ -87,8 +93,13 @@ export function registerBatch(program: Command): void {
         if (options.json) await printJson(result);
         else await writeOut(formatBatch(result));
         if (result.range !== null && !result.published) {
-          const failed = result.audits.filter((a) => !a.passed).map((a) => a.name);
-          throw new CliError(`batch: audits failed (${failed.join('; ')}); nothing published`);
+          const failed = result.audits.filter((a) => !a.passed && !a.error).map((a) => a.name);
+          const errored = result.audits.filter((a) => a.error).map((a) => a.name);
+          const why = [
+            ...(failed.length > 0 ? [`audits failed (${failed.join('; ')})`] : []),
+            ...(errored.length > 0 ? [`audits could not run (${errored.join('; ')})`] : []),
+          ];
+          throw new CliError(`batch: ${why.join('; ')}; nothing published`);
         }
       });
     });

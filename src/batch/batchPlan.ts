@@ -1,0 +1,172 @@
+import type { Catalog } from '../catalog/port.js';
+import { MAIN_BRANCH } from '../catalog/port.js';
+import { CatalogNotFoundError } from '../errors.js';
+import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
+import type { ObjectStore } from '../store/objectStore.js';
+import { addDays } from '../time/utcTime.js';
+import { GOLD_TABLES } from './gold.js';
+
+/** Summary keys the batch run stamps on every snapshot it writes. */
+export const RUN_SUMMARY = {
+  runId: 'lambda-iot.run-id',
+  watermark: 'lambda-iot.raw-watermark',
+  range: 'lambda-iot.range',
+} as const;
+
+/** What the lake held when a run read it: the highest landed offset per topic partition, and other files. */
+export interface RawWatermark {
+  offsets: Record<string, number>;
+  foreign: string[];
+}
+
+/** Which dates a run rebuilds: explicit ones, every date, or (default) what is new since the last published run. */
+export interface RangeOptions {
+  /** First and last date to (re)build, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  /** Rebuild every date in the lake. */
+  full?: boolean;
+}
+
+/** The lake's watermark: highest landed offset per topic:partition, and the files not named by the sink. */
+export function watermarkOf(files: readonly RawFile[]): RawWatermark {
+  const offsets: Record<string, number> = {};
+  const foreign: string[] = [];
+  for (const f of files) {
+    if (f.landed === undefined) {
+      foreign.push(`${f.key}@${f.size}`);
+      continue;
+    }
+    const key = `${f.landed.topic}:${f.landed.partition}`;
+    offsets[key] = Math.max(offsets[key] ?? -1, f.landed.lastOffset);
+  }
+  return { offsets, foreign: foreign.sort() };
+}
+
+/** Files that arrived after a watermark: landed past its offsets, or other files it did not list. */
+export function newSince(files: readonly RawFile[], mark: RawWatermark): RawFile[] {
+  const foreign = new Set(mark.foreign);
+  return files.filter((f) =>
+    f.landed === undefined
+      ? !foreign.has(`${f.key}@${f.size}`)
+      : f.landed.lastOffset > (mark.offsets[`${f.landed.topic}:${f.landed.partition}`] ?? -1),
+  );
+}
+
+/**
+ * The dates a run rebuilds. Explicit --from/--to win; --full or a first run takes every date in the lake;
+ * otherwise new telemetry for day D rebuilds D..D+7 (the days whose baselines or windows include D) and a
+ * new events file for day D rebuilds D..the newest date (a late maintenance changes days_since_maintenance
+ * for every later day), each capped at the newest raw date.
+ */
+export function chooseRange(
+  telemetry: readonly RawFile[],
+  events: readonly RawFile[],
+  previous: RawWatermark | undefined,
+  options: RangeOptions,
+): { range: { from: string; to: string } | null; reason: string } {
+  const dates = telemetry.map((f) => f.date).sort();
+  if (dates.length === 0)
+    return { range: null, reason: 'the lake has no raw telemetry (run lambda-iot land first)' };
+  const newest = dates[dates.length - 1]!;
+  if (options.from !== undefined || options.to !== undefined) {
+    return {
+      range: { from: options.from ?? dates[0]!, to: options.to ?? newest },
+      reason: 'dates given',
+    };
+  }
+  if (options.full || previous === undefined) {
+    return {
+      range: { from: dates[0]!, to: newest },
+      reason: options.full ? 'full rebuild' : 'first run: every date in the lake',
+    };
+  }
+  const newTelemetry = newSince(telemetry, previous);
+  const newEvents = newSince(events, previous);
+  if (newTelemetry.length === 0 && newEvents.length === 0) {
+    return { range: null, reason: 'nothing new in the lake since the last published run' };
+  }
+  const latest = (dates: string[]) => [...dates].sort().at(-1)!;
+  const earliest = (dates: string[]) => [...dates].sort()[0]!;
+  const from = latest([earliest([...newTelemetry, ...newEvents].map((f) => f.date)), dates[0]!]);
+  const to = latest([
+    from,
+    ...newTelemetry.map((f) => earliest([addDays(f.date, 7), newest])),
+    ...newEvents.map(() => newest),
+  ]);
+  return {
+    range: { from, to },
+    reason: `${newTelemetry.length} new telemetry and ${newEvents.length} new events files since the last published run`,
+  };
+}
+
+/**
+ * The watermark stamped on gold_device_health at a commit of main, or undefined when no run was published
+ * there: the table does not exist yet (a first run) or its snapshot carries no watermark. Any other catalog
+ * error propagates: an unreadable catalog must not pass for a first run (a silent full rebuild).
+ */
+export async function previousWatermark(
+  catalog: Catalog,
+  mainHash: string,
+): Promise<RawWatermark | undefined> {
+  let loaded: Awaited<ReturnType<Catalog['loadTable']>>;
+  try {
+    // main was resolved to this hash just before: a not-found here is the table, not the ref.
+    loaded = await catalog.loadTable(`${MAIN_BRANCH}@${mainHash}`, GOLD_TABLES[0]!.definition.name);
+  } catch (error) {
+    if (error instanceof CatalogNotFoundError) return undefined;
+    throw error;
+  }
+  const { metadata } = loaded;
+  const current = metadata.snapshots.find((s) => s['snapshot-id'] === metadata.refs.main?.['snapshot-id']);
+  const text = current?.summary[RUN_SUMMARY.watermark];
+  return text ? (JSON.parse(text) as RawWatermark) : undefined;
+}
+
+/** What a run will do, decided before it builds anything. */
+export interface BatchPlan {
+  /** The dates to rebuild; null when there is nothing to do (then `reason` says why). */
+  range: { from: string; to: string } | null;
+  reason: string;
+  /** main's head the plan was made on. */
+  mainHash: string;
+  /** Newest event date of the raw telemetry ('' when there is none). */
+  newestRawDate: string;
+  /** The watermark the run stamps on its snapshots, as JSON. */
+  watermark: string;
+}
+
+/**
+ * Reads the lake and main, and decides the dates to rebuild and the watermark to stamp. A run over given
+ * dates has not looked at the rest of the lake: it stamps the previous watermark again.
+ */
+export async function planBatch(
+  store: ObjectStore,
+  catalog: Catalog,
+  options: RangeOptions,
+): Promise<BatchPlan> {
+  // The watermark comes from a first listing; the run reads a second one, started after the first ended, so
+  // every file at or below the watermark (durable before the second listing began) is in what the run reads,
+  // even one the landing sink wrote into an earlier date folder while the first listing walked past it.
+  const stampable = watermarkOf([
+    ...(await listRawFiles(store, 'telemetry')),
+    ...(await listRawFiles(store, 'events')),
+  ]);
+  const telemetry = await listRawFiles(store, 'telemetry');
+  const events = await listRawFiles(store, 'events');
+  const mainHash = (await catalog.getBranch(MAIN_BRANCH)).hash;
+  const previous = await previousWatermark(catalog, mainHash);
+  const { range, reason } = chooseRange(telemetry, events, previous, options);
+  const partial = (options.from !== undefined || options.to !== undefined) && !options.full;
+  return {
+    range,
+    reason,
+    mainHash,
+    newestRawDate:
+      telemetry
+        .map((f) => f.date)
+        .sort()
+        .at(-1) ?? '',
+    watermark: JSON.stringify(partial ? (previous ?? { offsets: {}, foreign: [] }) : stampable),
+  };
+}

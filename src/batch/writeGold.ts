@@ -1,0 +1,104 @@
+import type { Branch, Catalog } from '../catalog/port.js';
+import { ensureTable } from '../catalog/tableOps.js';
+import type { TableChange } from '../iceberg/tableChange.js';
+import { tableQuery } from '../iceberg/tableReader.js';
+import { type IcebergContext, writeTableData } from '../iceberg/tableWriter.js';
+import { addDays } from '../time/utcTime.js';
+import { RUN_SUMMARY } from './batchPlan.js';
+import { GOLD_TABLES } from './gold.js';
+import { auditView } from './modelAudits.js';
+
+/** What a run wrote to one Gold table on its branch. */
+export interface TableWrite {
+  table: string;
+  rows: number;
+  files: number;
+  removedFiles: number;
+}
+
+/** What the write phase needs: the session with the Gold models built, and what to stamp. */
+export interface GoldWriteScope {
+  ctx: IcebergContext;
+  catalog: Catalog;
+  runId: string;
+  range: { from: string; to: string };
+  /** The raw watermark (JSON) stamped on every snapshot. */
+  watermark: string;
+}
+
+/** The days from `from` to `to`, inclusive. */
+function daysOf(range: { from: string; to: string }): string[] {
+  const days: string[] = [];
+  for (let d = range.from; d <= range.to; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+/**
+ * Writes the three Gold tables on the run branch in one commit, each overwriting exactly the rebuilt days
+ * with the session's model rows of those days, and returns what it wrote.
+ */
+export async function writeGold(branch: Branch, scope: GoldWriteScope): Promise<TableWrite[]> {
+  const { ctx, catalog, range } = scope;
+  for (const gold of GOLD_TABLES) await ensureTable(catalog, ctx.store, branch.name, gold.definition);
+  const head = await catalog.getBranch(branch.name);
+  const tables: TableWrite[] = [];
+  const changes: TableChange[] = [];
+  for (const gold of GOLD_TABLES) {
+    const loaded = await catalog.loadTable(head.hash, gold.definition.name);
+    const write = await writeTableData(
+      ctx,
+      loaded,
+      {
+        sql: `SELECT * FROM ${gold.model} WHERE "${gold.dateColumn}" BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`,
+        params: [range.from, range.to],
+      },
+      {
+        mode: 'overwrite-partitions',
+        replaceDays: daysOf(range),
+        summary: {
+          [RUN_SUMMARY.runId]: scope.runId,
+          [RUN_SUMMARY.watermark]: scope.watermark,
+          [RUN_SUMMARY.range]: `${range.from}/${range.to}`,
+        },
+      },
+    );
+    tables.push({
+      table: gold.definition.name,
+      rows: write.rows,
+      files: write.added.length,
+      removedFiles: write.removed.length,
+    });
+    changes.push(write.change);
+  }
+  await catalog.commit({
+    branch: branch.name,
+    expectedHash: head.hash,
+    message: `batch ${scope.runId}: gold ${range.from} … ${range.to}`,
+    changes,
+  });
+  return tables;
+}
+
+/**
+ * What the audits read: per Gold table on the branch, a view of the rebuilt days (`audit_days_<model>`)
+ * and one of the whole table (`audit_table_<model>`), in the run's session.
+ */
+export async function createAuditViews(
+  ctx: IcebergContext,
+  catalog: Catalog,
+  branch: string,
+  range: { from: string; to: string },
+): Promise<void> {
+  const written = await catalog.getBranch(branch);
+  for (const gold of GOLD_TABLES) {
+    const { metadata } = await catalog.loadTable(written.hash, gold.definition.name);
+    const days = await tableQuery(ctx, metadata, { fromDate: range.from, toDate: range.to });
+    await ctx.duck.run(
+      `CREATE OR REPLACE TEMP VIEW ${auditView(gold.model, 'days')} AS SELECT * FROM ${days}`,
+    );
+    const whole = await tableQuery(ctx, metadata);
+    await ctx.duck.run(
+      `CREATE OR REPLACE TEMP VIEW ${auditView(gold.model, 'table')} AS SELECT * FROM ${whole}`,
+    );
+  }
+}
