@@ -228,7 +228,7 @@ displayTable(
 // `silver_events`, and three Gold tables: **gold_device_health** (one row per device and day),
 // **gold_failure_predictions** (a failure-risk score per device and day from the 24 h and 7 day windows), and
 // **gold_maintenance_schedule** (a priority per device and day). `runBatch` writes all three on a run branch,
-// runs ten audits, and publishes them with one merge. Run again, it finds nothing new to build.
+// runs its audits (each model's SQL tests plus the run's own checks), and publishes them with one merge. Run again, it finds nothing new to build.
 
 const batch = await runBatch({ config: config, store: store, catalog: catalog });
 displayTable(

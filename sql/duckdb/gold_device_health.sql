@@ -12,6 +12,7 @@
 --   avg_signal_strength      mean signal_strength (%)
 --   failures_count           failure events that day (0 when none)
 --   failed_components        distinct components that failed that day, sorted ([] when none)
+--   readings                 readings that day (the real-time view counts the same)
 --   days_since_maintenance   days since the device's last maintenance on or before that date (999 when none)
 -- Fix of the reference: it used the device's latest maintenance ever, so earlier days got negative values.
 -- A device without telemetry on a day has no row that day (its failures still count in prediction windows).
@@ -19,6 +20,7 @@ WITH daily AS (
   SELECT
     device_id,
     date,
+    count(*) AS readings,
     round(avg(energy_usage), 2) AS avg_energy,
     max(temperature) AS max_temp,
     min(composite_health_score) AS min_health_score,
@@ -65,7 +67,8 @@ SELECT
   d.avg_signal_strength,
   coalesce(f.failures_count, 0) AS failures_count,
   coalesce(f.failed_components, []::VARCHAR[]) AS failed_components,
-  coalesce(date_diff('day', lm.last_date, d.date), 999) AS days_since_maintenance
+  coalesce(date_diff('day', lm.last_date, d.date), 999) AS days_since_maintenance,
+  d.readings
 FROM daily AS d
 LEFT JOIN failures AS f ON f.device_id = d.device_id AND f.date = d.date
 LEFT JOIN last_maintenance AS lm ON lm.device_id = d.device_id AND lm.date = d.date

@@ -30,3 +30,8 @@ WHERE days_since_maintenance <> 999 AND days_since_maintenance NOT BETWEEN 0 AND
 SELECT h.device_id, h.date FROM gold_device_health AS h
 JOIN (SELECT device_id, date, count(*) AS n FROM silver_telemetry GROUP BY ALL) AS s USING (device_id, date)
 WHERE h.vibration_anomalies > s.n OR h.temp_anomalies > s.n OR h.vibration_anomalies < 0;
+
+-- test: readings is the day's silver readings, at least one
+SELECT h.device_id, h.date, h.readings FROM gold_device_health AS h
+WHERE h.readings IS NULL OR h.readings < 1
+   OR h.readings <> (SELECT count(*) FROM silver_telemetry AS s WHERE s.device_id = h.device_id AND s.date = h.date);

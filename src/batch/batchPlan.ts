@@ -4,9 +4,10 @@ import { CatalogNotFoundError } from '../errors.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays } from '../time/utcTime.js';
+/** Summary keys the batch run stamps on every snapshot it writes. */
+import { CLOSED_THROUGH_PROPERTY, closedThrough as closedThroughOf } from './closedThrough.js';
 import { GOLD_TABLES } from './gold.js';
 
-/** Summary keys the batch run stamps on every snapshot it writes. */
 export const RUN_SUMMARY = {
   runId: 'lambda-iot.run-id',
   watermark: 'lambda-iot.raw-watermark',
@@ -109,6 +110,15 @@ export async function previousWatermark(
   catalog: Catalog,
   mainHash: string,
 ): Promise<RawWatermark | undefined> {
+  const text = (await previousRunSummary(catalog, mainHash))?.[RUN_SUMMARY.watermark];
+  return text ? (JSON.parse(text) as RawWatermark) : undefined;
+}
+
+/** The snapshot summary of gold_device_health at a commit of main, or undefined before the first run. */
+async function previousRunSummary(
+  catalog: Catalog,
+  mainHash: string,
+): Promise<Record<string, string> | undefined> {
   let loaded: Awaited<ReturnType<Catalog['loadTable']>>;
   try {
     // main was resolved to this hash just before: a not-found here is the table, not the ref.
@@ -119,8 +129,7 @@ export async function previousWatermark(
   }
   const { metadata } = loaded;
   const current = metadata.snapshots.find((s) => s['snapshot-id'] === metadata.refs.main?.['snapshot-id']);
-  const text = current?.summary[RUN_SUMMARY.watermark];
-  return text ? (JSON.parse(text) as RawWatermark) : undefined;
+  return current?.summary;
 }
 
 /** What a run will do, decided before it builds anything. */
@@ -134,6 +143,8 @@ export interface BatchPlan {
   newestRawDate: string;
   /** The watermark the run stamps on its snapshots, as JSON. */
   watermark: string;
+  /** The batch watermark (newest closed date) the run stamps as lambda-iot.closed-through; null when none. */
+  closedThrough: string | null;
 }
 
 /**
@@ -148,14 +159,14 @@ export async function planBatch(
   // The watermark comes from a first listing; the run reads a second one, started after the first ended, so
   // every file at or below the watermark (durable before the second listing began) is in what the run reads,
   // even one the landing sink wrote into an earlier date folder while the first listing walked past it.
-  const stampable = watermarkOf([
-    ...(await listRawFiles(store, 'telemetry')),
-    ...(await listRawFiles(store, 'events')),
-  ]);
+  const listedTelemetry = await listRawFiles(store, 'telemetry');
+  const stampable = watermarkOf([...listedTelemetry, ...(await listRawFiles(store, 'events'))]);
   const telemetry = await listRawFiles(store, 'telemetry');
   const events = await listRawFiles(store, 'events');
   const mainHash = (await catalog.getBranch(MAIN_BRANCH)).hash;
-  const previous = await previousWatermark(catalog, mainHash);
+  const previousSummary = await previousRunSummary(catalog, mainHash);
+  const previousText = previousSummary?.[RUN_SUMMARY.watermark];
+  const previous = previousText ? (JSON.parse(previousText) as RawWatermark) : undefined;
   const { range, reason } = chooseRange(telemetry, events, previous, options);
   const partial = (options.from !== undefined || options.to !== undefined) && !options.full;
   return {
@@ -168,5 +179,9 @@ export async function planBatch(
         .sort()
         .at(-1) ?? '',
     watermark: JSON.stringify(partial ? (previous ?? { offsets: {}, foreign: [] }) : stampable),
+    // Like the raw watermark, a run over given dates keeps the previous closed date.
+    closedThrough: partial
+      ? (previousSummary?.[CLOSED_THROUGH_PROPERTY] ?? null)
+      : closedThroughOf(listedTelemetry),
   };
 }

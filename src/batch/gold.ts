@@ -23,6 +23,7 @@ export const GOLD_TABLES: {
         { name: 'failures_count', type: 'long' },
         { name: 'failed_components', type: 'list<string>' },
         { name: 'days_since_maintenance', type: 'long', doc: '999 when never maintained' },
+        { name: 'readings', type: 'long', doc: 'readings that day (added later: older snapshots read null)' },
       ],
       partitionByDay: 'date',
       sortBy: ['device_id'],

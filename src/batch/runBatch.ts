@@ -21,10 +21,11 @@ export interface BatchOptions extends RangeOptions {
    * publishRetries: how many more times a run whose publish lost to a concurrent one starts over from the
    * new main (default 3); retryBaseMs: the first delay before that (default 200, doubling, with jitter).
    */
-  config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'publishRetries' | 'retryBaseMs'>>;
+  config: Pick<Config, 'dataDir'> &
+    Partial<Pick<Config, 'publishRetries' | 'retryBaseMs' | 'vibrationThreshold'>>;
   store: ObjectStore;
   catalog: Catalog;
-  /** Vibration anomaly threshold (mm/s²). Default 3.0. */
+  /** Vibration anomaly threshold (mm/s²). Default LAMBDA_IOT_VIBRATION_THRESHOLD (3.0), as the real-time view. */
   vibrationThreshold?: number;
   /** Days ahead a failure counts for the prediction-quality report. Default 3. */
   horizonDays?: number;
@@ -67,7 +68,7 @@ async function buildModels(
   const params = {
     from_date: range.from,
     to_date: range.to,
-    vibration_threshold: options.vibrationThreshold ?? 3.0,
+    vibration_threshold: options.vibrationThreshold ?? options.config.vibrationThreshold ?? 3.0,
     baseline_min_readings: 100,
   };
   const models: BatchResult['models'] = [];
@@ -107,7 +108,14 @@ async function publishGold(
       },
       write: async (runBranch) => {
         branch = runBranch.name;
-        const tables = await writeGold(runBranch, { ctx, catalog, runId, range, watermark: plan.watermark });
+        const tables = await writeGold(runBranch, {
+          ctx,
+          catalog,
+          runId,
+          range,
+          watermark: plan.watermark,
+          closedThrough: plan.closedThrough,
+        });
         await createAuditViews(ctx, catalog, runBranch.name, range);
         return tables;
       },

@@ -1,10 +1,12 @@
 import type { Branch, Catalog } from '../catalog/port.js';
 import { ensureTable } from '../catalog/tableOps.js';
+import { addColumnsChange } from '../iceberg/schema.js';
 import type { TableChange } from '../iceberg/tableChange.js';
 import { tableQuery } from '../iceberg/tableReader.js';
 import { type IcebergContext, writeTableData } from '../iceberg/tableWriter.js';
 import { addDays } from '../time/utcTime.js';
 import { RUN_SUMMARY } from './batchPlan.js';
+import { CLOSED_THROUGH_PROPERTY } from './closedThrough.js';
 import { GOLD_TABLES } from './gold.js';
 import { auditView } from './modelAudits.js';
 
@@ -24,6 +26,8 @@ export interface GoldWriteScope {
   range: { from: string; to: string };
   /** The raw watermark (JSON) stamped on every snapshot. */
   watermark: string;
+  /** The newest closed date, stamped as lambda-iot.closed-through (the serving layer's batch watermark). */
+  closedThrough: string | null;
 }
 
 /** The days from `from` to `to`, inclusive. */
@@ -34,12 +38,37 @@ function daysOf(range: { from: string; to: string }): string[] {
 }
 
 /**
+ * Evolves Gold tables created by an older kit: columns of the definition the table lacks are added (one
+ * commit on the run branch; older rows read them as null), so a new column reaches existing lakes.
+ */
+async function addMissingColumns(catalog: Catalog, branch: string): Promise<void> {
+  const head = await catalog.getBranch(branch);
+  const changes: TableChange[] = [];
+  for (const gold of GOLD_TABLES) {
+    const loaded = await catalog.loadTable(head.hash, gold.definition.name);
+    const schema = loaded.metadata.schemas.find(
+      (s) => s['schema-id'] === loaded.metadata['current-schema-id'],
+    )!;
+    const missing = gold.definition.columns.filter((c) => !schema.fields.some((f) => f.name === c.name));
+    if (missing.length > 0) changes.push(addColumnsChange(gold.definition.name, loaded.metadata, missing));
+  }
+  if (changes.length === 0) return;
+  await catalog.commit({
+    branch,
+    expectedHash: head.hash,
+    message: `add columns ${changes.map((c) => c.table).join(', ')}`,
+    changes,
+  });
+}
+
+/**
  * Writes the three Gold tables on the run branch in one commit, each overwriting exactly the rebuilt days
  * with the session's model rows of those days, and returns what it wrote.
  */
 export async function writeGold(branch: Branch, scope: GoldWriteScope): Promise<TableWrite[]> {
   const { ctx, catalog, range } = scope;
   for (const gold of GOLD_TABLES) await ensureTable(catalog, ctx.store, branch.name, gold.definition);
+  await addMissingColumns(catalog, branch.name);
   const head = await catalog.getBranch(branch.name);
   const tables: TableWrite[] = [];
   const changes: TableChange[] = [];
@@ -59,6 +88,7 @@ export async function writeGold(branch: Branch, scope: GoldWriteScope): Promise<
           [RUN_SUMMARY.runId]: scope.runId,
           [RUN_SUMMARY.watermark]: scope.watermark,
           [RUN_SUMMARY.range]: `${range.from}/${range.to}`,
+          ...(scope.closedThrough === null ? {} : { [CLOSED_THROUGH_PROPERTY]: scope.closedThrough }),
         },
       },
     );
