@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { type BatchResult, runBatch } from '../../batch/runBatch.js';
 import { CliError } from '../../errors.js';
+import { openServing } from '../../serving/openServing.js';
 import { formatCount, formatPercent } from '../../util/format.js';
-import { withCatalog } from '../context.js';
+import { withCliStack } from '../context.js';
 import { printJson, say, writeOut } from '../output.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -78,7 +79,10 @@ export function registerBatch(program: Command): void {
       '\nExamples:\n  $ lambda-iot batch\n  $ lambda-iot batch --full\n  $ lambda-iot batch --from 2025-04-03 --to 2025-04-05 --json',
     )
     .action(async (options: { from?: string; to?: string; full?: boolean; json?: boolean }) => {
-      await withCatalog(async ({ config, store, catalog }) => {
+      await withCliStack(async (stack) => {
+        const { config } = stack;
+        const store = await stack.store();
+        const catalog = await stack.catalog();
         const result = await runBatch({
           config,
           store,
@@ -90,6 +94,18 @@ export function registerBatch(program: Command): void {
             if (!options.json) say(`${step.padEnd(8)} ${detail}`);
           },
         });
+        if (result.published) {
+          // The serving layer serves the new main: through its owner when one runs, else by itself.
+          const handle = await openServing(stack);
+          try {
+            const gold = await handle.serving.attachGold();
+            await handle.serving.refresh();
+            if (!options.json)
+              say(`serve    Gold attached (closed through ${gold.closedThrough ?? 'n/a'}); views refreshed`);
+          } finally {
+            await handle.close();
+          }
+        }
         if (options.json) await printJson(result);
         else await writeOut(formatBatch(result));
         if (result.range !== null && !result.published) {
