@@ -1,5 +1,5 @@
 import { CatalogNotFoundError } from '../errors.js';
-import { decodeManifest, decodeManifestList } from '../iceberg/avro.js';
+import { decodeManifest, decodeManifestList } from '../iceberg/manifestCodec.js';
 import { refSnapshot } from '../iceberg/metadata.js';
 import type { TableName } from '../iceberg/tableName.js';
 import { ENTRY_STATUS, type Snapshot, type TableMetadata } from '../iceberg/types.js';

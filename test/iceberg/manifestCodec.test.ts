@@ -2,15 +2,14 @@ import avro from 'avsc';
 import { avroMetadata, avroRead } from 'icebird';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
+import { encodeBound } from '../../src/iceberg/bounds.js';
 import {
   decodeManifest,
   decodeManifestList,
   encodeManifest,
   encodeManifestList,
-  type ManifestContext,
-  partitionFieldAvroType,
-} from '../../src/iceberg/avro.js';
-import { encodeBound } from '../../src/iceberg/bounds.js';
+} from '../../src/iceberg/manifestCodec.js';
+import { type ManifestContext, partitionFieldAvroType } from '../../src/iceberg/manifestSchemas.js';
 import {
   ENTRY_STATUS,
   type IcebergSchema,
