@@ -3,10 +3,11 @@ import { columnNames, readParquetSql } from '../duckdb/duckSession.js';
 import { CatalogNotFoundError } from '../errors.js';
 import { localCopy } from '../store/localCopy.js';
 import { epochDay } from '../time/utcTime.js';
+import { liveEntries } from './manifestReader.js';
 import { refSnapshot, schemaOf } from './metadata.js';
 import { duckType } from './schema.js';
-import { type IcebergContext, liveEntries } from './tableWriter.js';
 import type { DataFile, IcebergSchema, Snapshot, TableMetadata } from './types.js';
+import type { IcebergContext } from './writeTarget.js';
 
 export interface ScanOptions {
   /** Read this snapshot instead of the table's current one (time travel within the metadata). */
