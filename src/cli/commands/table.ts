@@ -10,6 +10,7 @@ import { withCatalog } from '../context.js';
 import { ageMs, durationMs, nonNegativeInt, positiveInt } from '../options.js';
 import { printJson, writeOut } from '../output.js';
 
+/** `table`: look at the Iceberg tables of a branch; one function per subcommand below. */
 export function registerTable(program: Command): void {
   const table = program
     .command('table')
@@ -22,7 +23,14 @@ export function registerTable(program: Command): void {
       '\nExamples:\n  $ lambda-iot table ls\n  $ lambda-iot table history gold_device_health\n' +
         '  $ lambda-iot table scan gold_device_health --limit 5\n  $ lambda-iot table scan iot.gold_device_health --ref main@3f2a1b --json',
     );
+  registerLs(table);
+  registerHistory(table);
+  registerScan(table);
+  registerExpire(table);
+  registerOrphans(table);
+}
 
+function registerLs(table: Command): void {
   table
     .command('ls')
     .summary('tables with their current snapshot, records and files')
@@ -36,7 +44,9 @@ export function registerTable(program: Command): void {
         return writeOut(`${formatTextTable(tables)}\n`);
       });
     });
+}
 
+function registerHistory(table: Command): void {
   table
     .command('history')
     .summary("a table's snapshots, newest first")
@@ -51,7 +61,9 @@ export function registerTable(program: Command): void {
         return writeOut(`${formatTextTable(history)}\n`);
       });
     });
+}
 
+function registerScan(table: Command): void {
   table
     .command('scan')
     .summary("a table's rows (dates as YYYY-MM-DD, timestamps ISO 8601 with Z)")
@@ -67,7 +79,9 @@ export function registerTable(program: Command): void {
         return writeOut(`${formatTextTable(rows)}\n`);
       });
     });
+}
 
+function registerExpire(table: Command): void {
   table
     .command('expire')
     .summary('expire old snapshots of a table on a branch (default main)')
@@ -105,7 +119,9 @@ export function registerTable(program: Command): void {
         });
       },
     );
+}
 
+function registerOrphans(table: Command): void {
   table
     .command('orphans')
     .summary("files under a table's location that nothing reachable references")
