@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CatalogConflictError, CatalogError, CatalogExpiredError, CatalogNotFoundError } from '../errors.js';
+import {
+  CatalogConflictError,
+  CatalogError,
+  CatalogExpiredError,
+  CatalogRefNotFoundError,
+  CorruptMetadataError,
+} from '../errors.js';
 import { applyUpdates, checkRequirements } from '../iceberg/metadata.js';
 import type { LoadedTable } from '../iceberg/tableChange.js';
 import { parseTableName, type TableName } from '../iceberg/tableName.js';
@@ -9,6 +15,7 @@ import { crashPoint } from '../testing/crash.js';
 import { changedTables, firstParentAsOf, firstParentLog, isAncestor, mergeBase } from './commitGraph.js';
 import { EXPIRED_BEFORE_PROPERTY } from './maintenance.js';
 import { assertBranchName } from './names.js';
+import { branchNotFound, commitNotFound, describeRef, hashTooShort, tableNotFound } from './notFound.js';
 import {
   type Branch,
   type Catalog,
@@ -22,6 +29,9 @@ import {
 import { type NewCommit, ROOT_HASH, SqliteCommits, type StoredCommit } from './sqliteCommits.js';
 
 export { ROOT_HASH } from './sqliteCommits.js';
+
+/** The shortest commit-hash prefix a ref may use. */
+export const MIN_HASH_PREFIX = 6;
 
 export interface EmbeddedCatalogOptions {
   /** The SQLite file (created with its folder when missing). */
@@ -110,7 +120,7 @@ export class EmbeddedCatalog implements Catalog {
       throw new CatalogError('catalog commit changes a table twice');
     const head0 = this.headOf(branch);
     if (!this.commits.commit(request.expectedHash)) {
-      throw new CatalogNotFoundError(`catalog commit not found: ${request.expectedHash}`);
+      throw commitNotFound(request.expectedHash);
     }
     if (head0 !== request.expectedHash) {
       if (!isAncestor(this.commits, request.expectedHash, head0)) {
@@ -128,7 +138,7 @@ export class EmbeddedCatalog implements Catalog {
     const nowMs = this.now();
     for (const change of request.changes) {
       const location0 = contents0.get(change.table);
-      const current = location0 === undefined ? undefined : await this.readMetadata(location0);
+      const current = location0 === undefined ? undefined : await this.readMetadata(change.table, location0);
       checkRequirements(change.table, current, change.requirements);
       const next = applyUpdates(current, change.updates, {
         nowMs,
@@ -232,13 +242,12 @@ export class EmbeddedCatalog implements Catalog {
   async loadTable(ref: RefSpec, table: TableName): Promise<LoadedTable> {
     parseTableName(table);
     const hash = this.resolve(ref);
-    const location = this.commits.contents(hash).get(table);
+    const contents = this.commits.contents(hash);
+    const location = contents.get(table);
     if (location === undefined) {
-      throw new CatalogNotFoundError(
-        `catalog table not found: ${table} at ${typeof ref === 'string' ? ref : `${ref.branch} as of ${new Date(ref.asOfMs).toISOString()}`}`,
-      );
+      throw tableNotFound(table, ref, [...contents.keys()].sort());
     }
-    const metadata = await this.readMetadata(location);
+    const metadata = await this.readMetadata(table, location);
     await this.assertNotExpired(table, hash, ref);
     return { table, hash, metadataLocation: location, metadata };
   }
@@ -254,12 +263,12 @@ export class EmbeddedCatalog implements Catalog {
     for (const head of heads) {
       const location = this.commits.contents(head).get(table);
       if (location === undefined) continue;
-      const at = Number((await this.readMetadata(location)).properties[EXPIRED_BEFORE_PROPERTY] ?? 0);
+      const at = Number((await this.readMetadata(table, location)).properties[EXPIRED_BEFORE_PROPERTY] ?? 0);
       expiredBefore = Math.max(expiredBefore, at);
     }
     if (this.commits.commit(hash)!.timeMs < expiredBefore) {
       throw new CatalogExpiredError(
-        `catalog: ${table} at ${typeof ref === 'string' ? ref : hash.slice(0, 12)} is older than its last snapshot expiry ` +
+        `catalog: ${table} at ${describeRef(ref)} is older than its last snapshot expiry ` +
           `(${new Date(expiredBefore).toISOString()}); its files may be gone`,
       );
     }
@@ -273,8 +282,12 @@ export class EmbeddedCatalog implements Catalog {
 
   private headOf(branch: string): string {
     const hash = this.commits.head(branch);
-    if (hash === undefined) throw new CatalogNotFoundError(`catalog branch not found: ${branch}`);
+    if (hash === undefined) throw branchNotFound(branch, this.branchNames());
     return hash;
+  }
+
+  private branchNames(): string[] {
+    return this.commits.refs().map((r) => r.name);
   }
 
   private info(commit: StoredCommit): CommitInfo {
@@ -293,8 +306,9 @@ export class EmbeddedCatalog implements Catalog {
     if (typeof ref !== 'string') {
       const hash = firstParentAsOf(this.commits, this.headOf(ref.branch), ref.asOfMs);
       if (hash !== undefined) return hash;
-      throw new CatalogNotFoundError(
+      throw new CatalogRefNotFoundError(
         `catalog: branch ${ref.branch} has no commit at or before ${new Date(ref.asOfMs).toISOString()}`,
+        { ref: describeRef(ref) },
       );
     }
     const at = ref.indexOf('@');
@@ -305,12 +319,15 @@ export class EmbeddedCatalog implements Catalog {
     const branch = this.commits.head(ref);
     if (branch !== undefined) return branch;
     if (/^[0-9a-f]{6,64}$/.test(ref)) return this.resolveHash(ref);
-    throw new CatalogNotFoundError(`catalog branch not found: ${ref}`);
+    if (/^[0-9a-f]{1,5}$/.test(ref)) throw hashTooShort(ref, MIN_HASH_PREFIX, this.branchNames());
+    throw branchNotFound(ref, this.branchNames());
   }
 
   private resolveHash(prefix: string): string {
+    if (!/^[0-9a-f]*$/i.test(prefix)) throw commitNotFound(prefix);
+    if (prefix.length < MIN_HASH_PREFIX) throw hashTooShort(prefix, MIN_HASH_PREFIX);
     const hashes = this.commits.hashesStartingWith(prefix, 2);
-    if (hashes.length === 0) throw new CatalogNotFoundError(`catalog commit not found: ${prefix}`);
+    if (hashes.length === 0) throw commitNotFound(prefix);
     if (hashes.length > 1) throw new CatalogError(`catalog commit prefix is ambiguous: ${prefix}`);
     return hashes[0]!;
   }
@@ -332,11 +349,17 @@ export class EmbeddedCatalog implements Catalog {
     return this.info(this.commits.insert(commit, this.now()));
   }
 
-  private async readMetadata(location: string): Promise<TableMetadata> {
+  /** A table's metadata.json; CorruptMetadataError naming the table and file when it is not valid JSON. */
+  private async readMetadata(table: TableName, location: string): Promise<TableMetadata> {
     const cached = this.metadataCache.get(location);
     if (cached) return cached;
     const bytes = await this.store.get(this.store.keyOf(location));
-    const metadata = JSON.parse(Buffer.from(bytes).toString('utf8')) as TableMetadata;
+    let metadata: TableMetadata;
+    try {
+      metadata = JSON.parse(Buffer.from(bytes).toString('utf8')) as TableMetadata;
+    } catch (error) {
+      throw new CorruptMetadataError(table, location, (error as Error).message, { cause: error });
+    }
     this.metadataCache.set(location, metadata);
     return metadata;
   }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import avro from 'avsc';
-import { InvalidArgumentError } from '../errors.js';
+import { CorruptManifestError, InvalidArgumentError } from '../errors.js';
 import type { AvroRecordSchema } from './manifestSchemas.js';
 
 /** avsc's schema parameter type (its typings do not export the name). */
@@ -66,27 +66,81 @@ export function writeContainer(
   return Buffer.concat(parts);
 }
 
-function unreadable(what: string, reason: string): never {
-  throw new InvalidArgumentError(`iceberg ${what} unreadable: ${reason}`);
-}
-
 /**
  * Decodes an Avro object container file (codec "null") with the schema embedded in its header. Longs
  * decode to numbers (avsc throws on values beyond 2^53). Returns the records and the header's key-value
- * metadata as UTF-8 strings.
+ * metadata as UTF-8 strings. Throws CorruptManifestError naming `file` (the file's URI, when the bytes
+ * came from one) when the bytes are not such a file: not Avro, truncated, damaged, another codec.
  */
 export function readContainer(
   bytes: Uint8Array,
   what: string,
+  file: string,
 ): { records: unknown[]; metadata: Record<string, string> } {
-  const fail = (reason: string): never => unreadable(what, reason);
-  const buf = asBuffer(bytes);
-  if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) fail('not an Avro file');
-  const header = HEADER_TYPE.decode(buf, 0);
-  if (header.offset < 0) fail('truncated header');
-  const { meta, sync } = header.value as { meta: Record<string, Buffer>; sync: Buffer };
+  try {
+    return decodeContainer(asBuffer(bytes), (reason) => {
+      throw new CorruptManifestError(file, reason, { what });
+    });
+  } catch (error) {
+    if (error instanceof CorruptManifestError) throw error;
+    throw new CorruptManifestError(file, (error as Error).message, { what, cause: error });
+  }
+}
+
+/**
+ * The header after the magic: the metadata map (blocks of string keys and bytes values) and the sync
+ * marker. Read by hand, bounding every count by the bytes left: avsc's own map decoding trusts the block
+ * count, and a damaged count makes it loop for ever.
+ */
+function decodeHeader(
+  buf: Buffer,
+  fail: (reason: string) => never,
+): { metadata: Record<string, string>; sync: Buffer; offset: number } {
+  const readLong = (at: number): { value: number; offset: number } => {
+    let read: { value: unknown; offset: number };
+    try {
+      read = LONG_TYPE.decode(buf, at);
+    } catch {
+      return fail('damaged header');
+    }
+    if (read.offset < 0 || !Number.isSafeInteger(read.value)) fail('truncated header');
+    return { value: read.value as number, offset: read.offset };
+  };
+  const readBytes = (at: number): { value: Buffer; offset: number } => {
+    const length = readLong(at);
+    const end = length.offset + length.value;
+    if (length.value < 0 || end > buf.length) fail('truncated header');
+    return { value: buf.subarray(length.offset, end), offset: end };
+  };
   const metadata: Record<string, string> = {};
-  for (const [key, value] of Object.entries(meta)) metadata[key] = value.toString('utf8');
+  let offset = MAGIC.length;
+  for (;;) {
+    const block = readLong(offset);
+    offset = block.offset;
+    if (block.value === 0) break;
+    // A negative count is followed by the block's size in bytes.
+    if (block.value < 0) offset = readLong(offset).offset;
+    const count = Math.abs(block.value);
+    // Each entry takes at least two bytes (two lengths).
+    if (count * 2 > buf.length - offset) fail('truncated header');
+    for (let i = 0; i < count; i++) {
+      const key = readBytes(offset);
+      const value = readBytes(key.offset);
+      metadata[key.value.toString('utf8')] = value.value.toString('utf8');
+      offset = value.offset;
+    }
+  }
+  if (offset + SYNC_SIZE > buf.length) fail('truncated header');
+  return { metadata, sync: buf.subarray(offset, offset + SYNC_SIZE), offset: offset + SYNC_SIZE };
+}
+
+function decodeContainer(
+  buf: Buffer,
+  fail: (reason: string) => never,
+): { records: unknown[]; metadata: Record<string, string> } {
+  if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) fail('not an Avro file');
+  const header = decodeHeader(buf, fail);
+  const { metadata, sync } = header;
   const codec = metadata['avro.codec'] ?? 'null';
   if (codec !== 'null') fail(`unsupported codec ${codec}`);
   const type = typeOf(JSON.parse(metadata['avro.schema'] ?? fail('no avro.schema')));

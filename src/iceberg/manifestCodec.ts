@@ -114,18 +114,23 @@ function explicit(what: string, value: number | null): number {
  * Decodes a data manifest written by {@link encodeManifest} (or any v2 data manifest whose entries carry
  * their snapshot id and sequence numbers explicitly). Returns its entries and the file's key-value
  * metadata (the Iceberg keys plus avro.schema and avro.codec). Maps absent from the file decode as empty
- * Maps, bounds as standalone Uint8Array copies. Throws InvalidArgumentError for other codecs than null,
- * delete files, other formats than PARQUET and entries without a snapshot id or sequence numbers.
+ * Maps, bounds as standalone Uint8Array copies. Throws CorruptManifestError naming `location` (the
+ * file's URI) when the bytes are not an intact Avro container file with codec null, and
+ * InvalidArgumentError for delete files, other formats than PARQUET and entries without a snapshot id or
+ * sequence numbers.
  *
  * @example
  * const { entries, metadata } = decodeManifest(bytes);
  * metadata['partition-spec-id']; // '0'
  */
-export function decodeManifest(bytes: Uint8Array): {
+export function decodeManifest(
+  bytes: Uint8Array,
+  location = '(manifest bytes)',
+): {
   entries: ManifestEntry[];
   metadata: Record<string, string>;
 } {
-  const { records, metadata } = readContainer(bytes, 'manifest');
+  const { records, metadata } = readContainer(bytes, 'manifest', location);
   const entries = (records as AvroManifestEntry[]).map((record): ManifestEntry => {
     const file = record.data_file;
     const dataFile: DataFile = {
@@ -200,14 +205,15 @@ export function encodeManifestList(list: {
 /**
  * Decodes a manifest list written by {@link encodeManifestList} (or any v2 manifest list of data
  * manifests). Absent partition summaries decode as an empty array; absent contains_nan and bounds are
- * left out of the summary. Throws InvalidArgumentError for delete manifests and other codecs than null.
+ * left out of the summary. Throws CorruptManifestError naming `location` (the file's URI) when the bytes
+ * are not an intact Avro container file with codec null, and InvalidArgumentError for delete manifests.
  *
  * @example
  * const manifests = decodeManifestList(bytes);
  * manifests[0]?.manifestPath; // 's3://bucket/table/metadata/….avro'
  */
-export function decodeManifestList(bytes: Uint8Array): ManifestFile[] {
-  const { records } = readContainer(bytes, 'manifest list');
+export function decodeManifestList(bytes: Uint8Array, location = '(manifest list bytes)'): ManifestFile[] {
+  const { records } = readContainer(bytes, 'manifest list', location);
   return (records as AvroManifestFile[]).map(
     (m): ManifestFile => ({
       manifestPath: m.manifest_path,

@@ -4,7 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CommitGraph, mergeBase } from '../../src/catalog/commitGraph.js';
 import { EmbeddedCatalog, ROOT_HASH } from '../../src/catalog/embeddedCatalog.js';
 import { MAIN_BRANCH } from '../../src/catalog/port.js';
+import { summarizeTables } from '../../src/catalog/tableInfo.js';
 import { loadConfig } from '../../src/config/config.js';
+import {
+  CatalogNotFoundError,
+  CatalogRefNotFoundError,
+  CatalogTableNotFoundError,
+  CorruptMetadataError,
+} from '../../src/errors.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { tempDataDir } from '../support/cli.js';
 import { createTable, HEALTH, healthRows, readRows, writeRows } from './fixture.js';
@@ -139,5 +146,86 @@ describe('embedded catalog: commit graph', () => {
     const again = new EmbeddedCatalog({ file, store });
     expect(again.graph().commit(main.hash)!.generation).toBe(501);
     await again.close();
+  });
+});
+
+describe('embedded catalog: errors that say what exists', () => {
+  it('names the branches for an unknown branch and the tables for an unknown table, each with its own class', async () => {
+    const f = await localFixture();
+    await createTable(f, HEALTH);
+    await createTable(f, { ...HEALTH, name: 'iot.other' });
+    await f.catalog.createBranch('run-1');
+
+    const branch = await f.catalog.getBranch('mian').catch((e) => e);
+    expect(branch).toBeInstanceOf(CatalogRefNotFoundError);
+    expect(branch).toBeInstanceOf(CatalogNotFoundError);
+    expect(branch.message).toBe('catalog branch not found: mian; branches: main, run-1');
+    await expect(f.catalog.log('mian')).rejects.toThrow(
+      'catalog branch not found: mian; branches: main, run-1',
+    );
+    await expect(f.catalog.createBranch('x', 'mian')).rejects.toBeInstanceOf(CatalogRefNotFoundError);
+    await expect(f.catalog.merge({ from: 'mian', into: MAIN_BRANCH })).rejects.toBeInstanceOf(
+      CatalogRefNotFoundError,
+    );
+
+    const table = await f.catalog.loadTable(MAIN_BRANCH, 'iot.helth').catch((e) => e);
+    expect(table).toBeInstanceOf(CatalogTableNotFoundError);
+    expect(table).toBeInstanceOf(CatalogNotFoundError);
+    expect(table.message).toBe(
+      'catalog table not found: iot.helth at main; tables there: iot.device_health, iot.other',
+    );
+    expect(table).toMatchObject({ table: 'iot.helth', ref: MAIN_BRANCH });
+    const [root] = (await f.catalog.log(MAIN_BRANCH)).slice(-1);
+    await expect(f.catalog.loadTable(root!.hash, HEALTH.name)).rejects.toThrow(
+      `catalog table not found: iot.device_health at ${root!.hash.slice(0, 12)}; no tables there`,
+    );
+  });
+
+  it('says the minimum length of a commit hash, and rejects a time before the first commit', async () => {
+    const f = await localFixture({ now: () => 1_000 * HOUR });
+    await createTable(f, HEALTH);
+    const head = await f.catalog.getBranch(MAIN_BRANCH);
+    await expect(f.catalog.loadTable(`main@${head.hash.slice(0, 4)}`, HEALTH.name)).rejects.toThrow(
+      `catalog commit hash too short: ${head.hash.slice(0, 4)} (give at least 6 hex digits)`,
+    );
+    const bare = await f.catalog.listTables(head.hash.slice(0, 5)).catch((e) => e);
+    expect(bare).toBeInstanceOf(CatalogRefNotFoundError);
+    expect(bare.message).toBe(
+      `catalog ref not found: ${head.hash.slice(0, 5)} is no branch (branches: main) and too short for a commit hash (give at least 6 hex digits)`,
+    );
+    expect(await f.catalog.listTables(head.hash.slice(0, 6))).toEqual([HEALTH.name]);
+    await expect(f.catalog.listTables('main@______')).rejects.toThrow('catalog commit not found: ______');
+    await expect(f.catalog.listTables('main@0123456789')).rejects.toBeInstanceOf(CatalogRefNotFoundError);
+    await expect(f.catalog.listTables({ branch: MAIN_BRANCH, asOfMs: 0 })).rejects.toBeInstanceOf(
+      CatalogRefNotFoundError,
+    );
+  });
+
+  it('names the table and the file of a metadata.json that is not valid JSON, and table summaries list the others', async () => {
+    const f = await localFixture();
+    await createTable(f, HEALTH);
+    await createTable(f, { ...HEALTH, name: 'iot.other' });
+    const { metadataLocation } = await f.catalog.loadTable(MAIN_BRANCH, 'iot.other');
+    const key = f.store.keyOf(metadataLocation);
+    const bytes = await f.store.get(key);
+    await f.store.put(key, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    // A fresh catalog over the same file: nothing cached.
+    const reader = new EmbeddedCatalog({
+      file: path.join(path.dirname(f.ctx.tmpDir), 'catalog', 'catalog.sqlite'),
+      store: f.store,
+    });
+    closing.push(() => reader.close());
+    const error = await reader.loadTable(MAIN_BRANCH, 'iot.other').catch((e) => e);
+    expect(error).toBeInstanceOf(CorruptMetadataError);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^catalog table metadata unreadable: iot\\.other in ${metadataLocation.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `,
+      ),
+    );
+    expect(error.message).not.toMatch(/^Expected|^Unexpected/);
+    expect(await summarizeTables(reader, MAIN_BRANCH)).toEqual([
+      expect.objectContaining({ table: HEALTH.name, records: 0 }),
+      { table: 'iot.other', unreadable: error.message },
+    ]);
   });
 });

@@ -30,6 +30,16 @@ export function registerTable(program: Command): void {
   registerOrphans(table);
 }
 
+/** The columns of `table ls` for a table whose metadata cannot be read (null prints as –). */
+const UNREADABLE_ROW = {
+  snapshot_id: 'unreadable',
+  records: null,
+  data_files: null,
+  columns: null,
+  partitioned_by: null,
+  location: null,
+};
+
 function registerLs(table: Command): void {
   table
     .command('ls')
@@ -41,7 +51,12 @@ function registerLs(table: Command): void {
         const tables = await summarizeTables(catalog, options.ref);
         if (options.json) return printJson(tables);
         if (tables.length === 0) return writeOut(`no tables on ${options.ref}\n`);
-        return writeOut(`${formatTextTable(tables)}\n`);
+        // An unreadable table keeps its row (its figures shown as –) and gets a line saying why.
+        const rows = tables.map((t) => ('unreadable' in t ? { table: t.table, ...UNREADABLE_ROW } : t));
+        const notes = tables.flatMap((t) =>
+          'unreadable' in t ? [`${t.table} is unreadable: ${t.unreadable}\n`] : [],
+        );
+        return writeOut(`${formatTextTable(rows)}\n${notes.join('')}`);
       });
     });
 }
