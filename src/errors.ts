@@ -68,8 +68,60 @@ export class ObjectNotFoundError extends StoreError {
 /** A catalog operation failed (Iceberg metadata or the catalog's own state). */
 export class CatalogError extends KitError {}
 
-/** A branch, commit or table the catalog does not know. */
+/**
+ * A branch, commit or table the catalog does not know. Thrown as one of its two subclasses below;
+ * `instanceof CatalogNotFoundError` catches both.
+ */
 export class CatalogNotFoundError extends CatalogError {}
+
+/**
+ * A ref that does not resolve: an unknown branch, an unknown or too short commit hash, a branch with no
+ * commit as old as asked, or a snapshot id a table does not have. `ref` names what was asked for.
+ */
+export class CatalogRefNotFoundError extends CatalogNotFoundError {
+  readonly ref: string | undefined;
+  constructor(message: string, options: { ref?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause, context: { ref: options.ref } });
+    this.ref = options.ref;
+  }
+}
+
+/** A table that does not exist at a ref that does (`table` and `ref` name them when known). */
+export class CatalogTableNotFoundError extends CatalogNotFoundError {
+  readonly table: string | undefined;
+  readonly ref: string | undefined;
+  constructor(message: string, options: { table?: string; ref?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause, context: { table: options.table, ref: options.ref } });
+    this.table = options.table;
+    this.ref = options.ref;
+  }
+}
+
+/** A manifest or manifest list that cannot be decoded (truncated, not Avro, damaged); `file` names it. */
+export class CorruptManifestError extends CatalogError {
+  readonly file: string;
+  constructor(file: string, reason: string, options: { what?: string; cause?: unknown } = {}) {
+    super(`iceberg ${options.what ?? 'manifest'} unreadable: ${file}: ${reason}`, {
+      cause: options.cause,
+      context: { file },
+    });
+    this.file = file;
+  }
+}
+
+/** A table metadata file (metadata.json) that is not valid JSON; names the table and the file. */
+export class CorruptMetadataError extends CatalogError {
+  readonly table: string;
+  readonly file: string;
+  constructor(table: string, file: string, reason: string, options: { cause?: unknown } = {}) {
+    super(`catalog table metadata unreadable: ${table} in ${file}: ${reason}`, {
+      cause: options.cause,
+      context: { table, file },
+    });
+    this.table = table;
+    this.file = file;
+  }
+}
 
 /**
  * A commit or merge lost a race: the branch moved and changed the same tables, or a table requirement

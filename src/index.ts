@@ -52,6 +52,7 @@ export {
   summarizeTables,
   type TableSummary,
   tableHistory,
+  type UnreadableTableSummary,
 } from './catalog/tableInfo.js';
 export { ensureTable, readTable, writeToBranch } from './catalog/tableOps.js';
 export {

@@ -1,16 +1,21 @@
-import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { CatalogConflictError, CatalogError, CatalogExpiredError, CatalogNotFoundError } from '../errors.js';
+import { randomUUID } from 'node:crypto';
+import {
+  CatalogConflictError,
+  CatalogError,
+  CatalogExpiredError,
+  CatalogRefNotFoundError,
+  CorruptMetadataError,
+} from '../errors.js';
 import { applyUpdates, checkRequirements } from '../iceberg/metadata.js';
 import type { LoadedTable } from '../iceberg/tableChange.js';
 import { parseTableName, type TableName } from '../iceberg/tableName.js';
 import type { TableMetadata } from '../iceberg/types.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { crashPoint } from '../testing/crash.js';
+import { changedTables, firstParentAsOf, firstParentLog, isAncestor, mergeBase } from './commitGraph.js';
 import { EXPIRED_BEFORE_PROPERTY } from './maintenance.js';
 import { assertBranchName } from './names.js';
+import { branchNotFound, commitNotFound, describeRef, hashTooShort, tableNotFound } from './notFound.js';
 import {
   type Branch,
   type Catalog,
@@ -21,9 +26,12 @@ import {
   type MergeRequest,
   type RefSpec,
 } from './port.js';
+import { type NewCommit, ROOT_HASH, SqliteCommits, type StoredCommit } from './sqliteCommits.js';
 
-/** The hash of the empty root commit every catalog starts from. */
-export const ROOT_HASH = createHash('sha256').update('lambda-iot-kit catalog root').digest('hex');
+export { ROOT_HASH } from './sqliteCommits.js';
+
+/** The shortest commit-hash prefix a ref may use. */
+export const MIN_HASH_PREFIX = 6;
 
 export interface EmbeddedCatalogOptions {
   /** The SQLite file (created with its folder when missing). */
@@ -36,30 +44,6 @@ export interface EmbeddedCatalogOptions {
   beforeRefUpdate?: (operation: 'commit' | 'merge') => Promise<void> | void;
 }
 
-interface CommitRow {
-  hash: string;
-  parent: string | null;
-  merge_parent: string | null;
-  message: string;
-  author: string;
-  time_ms: number;
-}
-
-const SCHEMA = `
-create table if not exists commits (
-  hash text primary key, parent text, merge_parent text,
-  message text not null, author text not null, time_ms integer not null
-);
-create table if not exists commit_contents (
-  hash text not null, table_name text not null, metadata_location text not null,
-  primary key (hash, table_name)
-);
-create table if not exists commit_changes (
-  hash text not null, table_name text not null, primary key (hash, table_name)
-);
-create table if not exists refs (name text primary key, hash text not null);
-`;
-
 /**
  * The embedded catalog: branches and commits in one SQLite file (WAL, synchronous writes, several
  * processes at once), table metadata as JSON files in the object store. Each commit records the metadata
@@ -70,7 +54,7 @@ create table if not exists refs (name text primary key, hash text not null);
  */
 export class EmbeddedCatalog implements Catalog {
   readonly kind = 'embedded' as const;
-  private readonly db: Database.Database;
+  private readonly commits: SqliteCommits;
   private readonly store: ObjectStore;
   private readonly now: () => number;
   private readonly beforeRefUpdate?: EmbeddedCatalogOptions['beforeRefUpdate'];
@@ -80,24 +64,16 @@ export class EmbeddedCatalog implements Catalog {
     this.store = options.store;
     this.now = options.now ?? Date.now;
     this.beforeRefUpdate = options.beforeRefUpdate;
-    fs.mkdirSync(path.dirname(options.file), { recursive: true });
-    this.db = new Database(options.file, { timeout: 15_000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(SCHEMA);
-    this.db
-      .transaction(() => {
-        const root = this.db.prepare('select 1 from commits where hash = ?').get(ROOT_HASH);
-        if (!root) {
-          this.db
-            .prepare(
-              'insert into commits (hash, parent, merge_parent, message, author, time_ms) values (?, null, null, ?, ?, ?)',
-            )
-            .run(ROOT_HASH, 'catalog created', 'lambda-iot', this.now());
-        }
-        this.db.prepare('insert or ignore into refs (name, hash) values (?, ?)').run(MAIN_BRANCH, ROOT_HASH);
-      })
-      .immediate();
+    this.commits = new SqliteCommits(options.file, this.now());
+  }
+
+  /** The commit graph (read-only use: the algorithms of commitGraph.ts, tests counting what a walk reads). */
+  graph(): SqliteCommits {
+    return this.commits;
+  }
+
+  private get db() {
+    return this.commits.db;
   }
 
   describe(): string {
@@ -105,7 +81,7 @@ export class EmbeddedCatalog implements Catalog {
   }
 
   async listBranches(): Promise<Branch[]> {
-    return this.db.prepare('select name, hash from refs order by name').all() as Branch[];
+    return this.commits.refs();
   }
 
   async getBranch(name: string): Promise<Branch> {
@@ -115,8 +91,7 @@ export class EmbeddedCatalog implements Catalog {
   async createBranch(name: string, from: RefSpec = MAIN_BRANCH): Promise<Branch> {
     assertBranchName(name);
     const hash = this.resolve(from);
-    const inserted = this.db.prepare('insert or ignore into refs (name, hash) values (?, ?)').run(name, hash);
-    if (inserted.changes === 0) throw new CatalogError(`catalog branch exists: ${name}`);
+    if (!this.commits.addRef(name, hash)) throw new CatalogError(`catalog branch exists: ${name}`);
     return { name, hash };
   }
 
@@ -131,7 +106,7 @@ export class EmbeddedCatalog implements Catalog {
             [],
           );
         }
-        this.db.prepare('delete from refs where name = ?').run(name);
+        this.commits.deleteRef(name);
       })
       .immediate();
   }
@@ -144,11 +119,11 @@ export class EmbeddedCatalog implements Catalog {
     if (new Set(tables).size !== tables.length)
       throw new CatalogError('catalog commit changes a table twice');
     const head0 = this.headOf(branch);
-    if (!this.commitRow(request.expectedHash)) {
-      throw new CatalogNotFoundError(`catalog commit not found: ${request.expectedHash}`);
+    if (!this.commits.commit(request.expectedHash)) {
+      throw commitNotFound(request.expectedHash);
     }
     if (head0 !== request.expectedHash) {
-      if (!this.isAncestor(request.expectedHash, head0)) {
+      if (!isAncestor(this.commits, request.expectedHash, head0)) {
         throw new CatalogConflictError(
           `catalog commit conflict: ${request.expectedHash.slice(0, 12)} is not on branch ${branch}`,
           tables,
@@ -158,12 +133,12 @@ export class EmbeddedCatalog implements Catalog {
     }
 
     // Apply the changes to the tables as they are at head0 and write the new metadata files.
-    const contents0 = this.contents(head0);
+    const contents0 = this.commits.contents(head0);
     const locations: Record<TableName, string> = {};
     const nowMs = this.now();
     for (const change of request.changes) {
       const location0 = contents0.get(change.table);
-      const current = location0 === undefined ? undefined : await this.readMetadata(location0);
+      const current = location0 === undefined ? undefined : await this.readMetadata(change.table, location0);
       checkRequirements(change.table, current, change.requirements);
       const next = applyUpdates(current, change.updates, {
         nowMs,
@@ -179,9 +154,17 @@ export class EmbeddedCatalog implements Catalog {
       .transaction((): CommitInfo => {
         const head1 = this.headOf(branch);
         if (head1 !== head0) this.assertUnchanged(branch, head0, head1, tables);
-        const contents = this.contents(head1);
+        const contents = this.commits.contents(head1);
         for (const [table, location] of Object.entries(locations)) contents.set(table, location);
-        return this.insertCommit(branch, head1, null, request.message, request.author, contents, tables);
+        return this.insertCommit({
+          branch,
+          parent: head1,
+          mergeParent: null,
+          message: request.message,
+          author: request.author,
+          contents,
+          changed: tables,
+        });
       })
       .immediate();
     return { branch: { name: branch, hash: info.hash }, commit: info, metadataLocations: locations };
@@ -197,12 +180,12 @@ export class EmbeddedCatalog implements Catalog {
         [],
       );
     }
-    const base = this.mergeBase(fromHead, intoHead0);
-    const fromContents = this.contents(fromHead);
-    const brought = this.changedTables(base, fromHead);
+    const base = mergeBase(this.commits, fromHead, intoHead0) ?? ROOT_HASH;
+    const fromContents = this.commits.contents(fromHead);
+    const brought = changedTables(this.commits, base, fromHead);
     if (brought.length === 0) return { branch: { name: into, hash: intoHead0 }, metadataLocations: {} };
     const conflicts = (intoHead: string) => {
-      const changedOnTarget = new Set(this.changedTables(base, intoHead));
+      const changedOnTarget = new Set(changedTables(this.commits, base, intoHead));
       const overlap = brought.filter((t) => changedOnTarget.has(t));
       if (overlap.length > 0) {
         throw new CatalogConflictError(
@@ -222,14 +205,22 @@ export class EmbeddedCatalog implements Catalog {
           }
           conflicts(intoHead1);
         }
-        const contents = this.contents(intoHead1);
+        const contents = this.commits.contents(intoHead1);
         for (const table of brought) {
           const location = fromContents.get(table);
           if (location === undefined) contents.delete(table);
           else contents.set(table, location);
         }
         const message = request.message ?? `merge ${from} into ${into}`;
-        return this.insertCommit(into, intoHead1, fromHead, message, request.author, contents, brought);
+        return this.insertCommit({
+          branch: into,
+          parent: intoHead1,
+          mergeParent: fromHead,
+          message,
+          author: request.author,
+          contents,
+          changed: brought,
+        });
       })
       .immediate();
     const metadataLocations: Record<TableName, string> = {};
@@ -241,31 +232,22 @@ export class EmbeddedCatalog implements Catalog {
   }
 
   async log(ref: RefSpec, options: { limit?: number } = {}): Promise<CommitInfo[]> {
-    const out: CommitInfo[] = [];
-    let hash: string | null = this.resolve(ref);
-    const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    while (hash !== null && out.length < limit) {
-      const row: CommitRow = this.commitRow(hash)!;
-      out.push(this.info(row));
-      hash = row.parent;
-    }
-    return out;
+    return firstParentLog(this.commits, this.resolve(ref), options.limit).map((c) => this.info(c));
   }
 
   async listTables(ref: RefSpec): Promise<TableName[]> {
-    return [...this.contents(this.resolve(ref)).keys()].sort();
+    return [...this.commits.contents(this.resolve(ref)).keys()].sort();
   }
 
   async loadTable(ref: RefSpec, table: TableName): Promise<LoadedTable> {
     parseTableName(table);
     const hash = this.resolve(ref);
-    const location = this.contents(hash).get(table);
+    const contents = this.commits.contents(hash);
+    const location = contents.get(table);
     if (location === undefined) {
-      throw new CatalogNotFoundError(
-        `catalog table not found: ${table} at ${typeof ref === 'string' ? ref : `${ref.branch} as of ${new Date(ref.asOfMs).toISOString()}`}`,
-      );
+      throw tableNotFound(table, ref, [...contents.keys()].sort());
     }
-    const metadata = await this.readMetadata(location);
+    const metadata = await this.readMetadata(table, location);
     await this.assertNotExpired(table, hash, ref);
     return { table, hash, metadataLocation: location, metadata };
   }
@@ -279,67 +261,54 @@ export class EmbeddedCatalog implements Catalog {
     if (heads.has(hash)) return;
     let expiredBefore = 0;
     for (const head of heads) {
-      const location = this.contents(head).get(table);
+      const location = this.commits.contents(head).get(table);
       if (location === undefined) continue;
-      const at = Number((await this.readMetadata(location)).properties[EXPIRED_BEFORE_PROPERTY] ?? 0);
+      const at = Number((await this.readMetadata(table, location)).properties[EXPIRED_BEFORE_PROPERTY] ?? 0);
       expiredBefore = Math.max(expiredBefore, at);
     }
-    const row = this.commitRow(hash)!;
-    if (row.time_ms < expiredBefore) {
+    if (this.commits.commit(hash)!.timeMs < expiredBefore) {
       throw new CatalogExpiredError(
-        `catalog: ${table} at ${typeof ref === 'string' ? ref : hash.slice(0, 12)} is older than its last snapshot expiry ` +
+        `catalog: ${table} at ${describeRef(ref)} is older than its last snapshot expiry ` +
           `(${new Date(expiredBefore).toISOString()}); its files may be gone`,
       );
     }
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    this.commits.close();
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────────
 
   private headOf(branch: string): string {
-    const row = this.db.prepare('select hash from refs where name = ?').get(branch) as
-      | { hash: string }
-      | undefined;
-    if (!row) throw new CatalogNotFoundError(`catalog branch not found: ${branch}`);
-    return row.hash;
+    const hash = this.commits.head(branch);
+    if (hash === undefined) throw branchNotFound(branch, this.branchNames());
+    return hash;
   }
 
-  private commitRow(hash: string): CommitRow | undefined {
-    return this.db.prepare('select * from commits where hash = ?').get(hash) as CommitRow | undefined;
+  private branchNames(): string[] {
+    return this.commits.refs().map((r) => r.name);
   }
 
-  private info(row: CommitRow): CommitInfo {
-    const tables = (
-      this.db
-        .prepare('select table_name from commit_changes where hash = ? order by table_name')
-        .all(row.hash) as {
-        table_name: string;
-      }[]
-    ).map((r) => r.table_name);
+  private info(commit: StoredCommit): CommitInfo {
     return {
-      hash: row.hash,
-      parents: [row.parent, row.merge_parent].filter((p): p is string => p !== null),
-      message: row.message,
-      author: row.author,
-      timeMs: row.time_ms,
-      tables,
+      hash: commit.hash,
+      parents: [...commit.parents],
+      message: commit.message,
+      author: commit.author,
+      timeMs: commit.timeMs,
+      tables: this.commits.changes(commit.hash),
     };
   }
 
   /** A ref as a commit hash: branch, branch@hash, a (prefix of a) hash, or a branch as of a time. */
   private resolve(ref: RefSpec): string {
     if (typeof ref !== 'string') {
-      let hash: string | null = this.headOf(ref.branch);
-      while (hash !== null) {
-        const row: CommitRow = this.commitRow(hash)!;
-        if (row.time_ms <= ref.asOfMs) return row.hash;
-        hash = row.parent;
-      }
-      throw new CatalogNotFoundError(
+      const hash = firstParentAsOf(this.commits, this.headOf(ref.branch), ref.asOfMs);
+      if (hash !== undefined) return hash;
+      throw new CatalogRefNotFoundError(
         `catalog: branch ${ref.branch} has no commit at or before ${new Date(ref.asOfMs).toISOString()}`,
+        { ref: describeRef(ref) },
       );
     }
     const at = ref.indexOf('@');
@@ -347,41 +316,24 @@ export class EmbeddedCatalog implements Catalog {
       this.headOf(ref.slice(0, at));
       return this.resolveHash(ref.slice(at + 1));
     }
-    const branch = this.db.prepare('select hash from refs where name = ?').get(ref) as
-      | { hash: string }
-      | undefined;
-    if (branch) return branch.hash;
+    const branch = this.commits.head(ref);
+    if (branch !== undefined) return branch;
     if (/^[0-9a-f]{6,64}$/.test(ref)) return this.resolveHash(ref);
-    throw new CatalogNotFoundError(`catalog branch not found: ${ref}`);
+    if (/^[0-9a-f]{1,5}$/.test(ref)) throw hashTooShort(ref, MIN_HASH_PREFIX, this.branchNames());
+    throw branchNotFound(ref, this.branchNames());
   }
 
   private resolveHash(prefix: string): string {
-    const rows = this.db
-      .prepare("select hash from commits where hash like ? || '%' limit 2")
-      .all(prefix.toLowerCase()) as { hash: string }[];
-    if (rows.length === 0) throw new CatalogNotFoundError(`catalog commit not found: ${prefix}`);
-    if (rows.length > 1) throw new CatalogError(`catalog commit prefix is ambiguous: ${prefix}`);
-    return rows[0]!.hash;
-  }
-
-  private contents(hash: string): Map<TableName, string> {
-    const rows = this.db
-      .prepare('select table_name, metadata_location from commit_contents where hash = ?')
-      .all(hash) as { table_name: string; metadata_location: string }[];
-    return new Map(rows.map((r) => [r.table_name, r.metadata_location]));
-  }
-
-  /** Tables whose metadata differs between two commits. */
-  private changedTables(from: string, to: string): TableName[] {
-    if (from === to) return [];
-    const a = this.contents(from);
-    const b = this.contents(to);
-    const names = new Set([...a.keys(), ...b.keys()]);
-    return [...names].filter((t) => a.get(t) !== b.get(t)).sort();
+    if (!/^[0-9a-f]*$/i.test(prefix)) throw commitNotFound(prefix);
+    if (prefix.length < MIN_HASH_PREFIX) throw hashTooShort(prefix, MIN_HASH_PREFIX);
+    const hashes = this.commits.hashesStartingWith(prefix, 2);
+    if (hashes.length === 0) throw commitNotFound(prefix);
+    if (hashes.length > 1) throw new CatalogError(`catalog commit prefix is ambiguous: ${prefix}`);
+    return hashes[0]!;
   }
 
   private assertUnchanged(branch: string, from: string, to: string, tables: TableName[]): void {
-    const changed = new Set(this.changedTables(from, to));
+    const changed = new Set(changedTables(this.commits, from, to));
     const overlap = tables.filter((t) => changed.has(t));
     if (overlap.length > 0) {
       throw new CatalogConflictError(
@@ -392,87 +344,22 @@ export class EmbeddedCatalog implements Catalog {
     }
   }
 
-  /** Every commit reachable from hash (both parents). */
-  private ancestors(hash: string): Set<string> {
-    const seen = new Set<string>();
-    const todo = [hash];
-    while (todo.length > 0) {
-      const h = todo.pop()!;
-      if (seen.has(h)) continue;
-      seen.add(h);
-      const row = this.commitRow(h);
-      if (row?.parent) todo.push(row.parent);
-      if (row?.merge_parent) todo.push(row.merge_parent);
-    }
-    return seen;
+  /** Inserts the commit (time from the catalog's clock) and moves the branch; inside a transaction. */
+  private insertCommit(commit: NewCommit): CommitInfo {
+    return this.info(this.commits.insert(commit, this.now()));
   }
 
-  private isAncestor(ancestor: string, of: string): boolean {
-    return this.ancestors(of).has(ancestor);
-  }
-
-  /**
-   * The best common ancestor of two heads: of the commits both reach, the latest (an ancestor of another
-   * common ancestor is never later than it, so after syncing main into a branch the sync's merge parent wins).
-   */
-  private mergeBase(a: string, b: string): string {
-    const reachable = this.ancestors(b);
-    let best: CommitRow | undefined;
-    for (const hash of this.ancestors(a)) {
-      if (!reachable.has(hash)) continue;
-      const row = this.commitRow(hash)!;
-      const later = best === undefined || row.time_ms > best.time_ms;
-      const tieButNewer =
-        best !== undefined && row.time_ms === best.time_ms && this.isAncestor(best.hash, hash);
-      if (later || tieButNewer) best = row;
-    }
-    return best?.hash ?? ROOT_HASH;
-  }
-
-  private insertCommit(
-    branch: string,
-    parent: string,
-    mergeParent: string | null,
-    message: string,
-    author: string | undefined,
-    contents: Map<TableName, string>,
-    changed: TableName[],
-  ): CommitInfo {
-    const timeMs = this.now();
-    const row: CommitRow = {
-      hash: createHash('sha256')
-        .update(JSON.stringify([parent, mergeParent, message, timeMs, [...contents].sort(), randomUUID()]))
-        .digest('hex'),
-      parent,
-      merge_parent: mergeParent,
-      message,
-      author: author ?? 'lambda-iot',
-      time_ms: timeMs,
-    };
-    this.db
-      .prepare(
-        'insert into commits (hash, parent, merge_parent, message, author, time_ms) values (@hash, @parent, @merge_parent, @message, @author, @time_ms)',
-      )
-      .run(row);
-    const content = this.db.prepare(
-      'insert into commit_contents (hash, table_name, metadata_location) values (?, ?, ?)',
-    );
-    for (const [table, location] of contents) content.run(row.hash, table, location);
-    const change = this.db.prepare('insert into commit_changes (hash, table_name) values (?, ?)');
-    for (const table of changed) change.run(row.hash, table);
-    const moved = this.db
-      .prepare('update refs set hash = ? where name = ? and hash = ?')
-      .run(row.hash, branch, parent);
-    if (moved.changes !== 1)
-      throw new CatalogConflictError(`catalog branch ${branch} moved during the commit`, changed);
-    return this.info(row);
-  }
-
-  private async readMetadata(location: string): Promise<TableMetadata> {
+  /** A table's metadata.json; CorruptMetadataError naming the table and file when it is not valid JSON. */
+  private async readMetadata(table: TableName, location: string): Promise<TableMetadata> {
     const cached = this.metadataCache.get(location);
     if (cached) return cached;
     const bytes = await this.store.get(this.store.keyOf(location));
-    const metadata = JSON.parse(Buffer.from(bytes).toString('utf8')) as TableMetadata;
+    let metadata: TableMetadata;
+    try {
+      metadata = JSON.parse(Buffer.from(bytes).toString('utf8')) as TableMetadata;
+    } catch (error) {
+      throw new CorruptMetadataError(table, location, (error as Error).message, { cause: error });
+    }
     this.metadataCache.set(location, metadata);
     return metadata;
   }

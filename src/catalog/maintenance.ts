@@ -1,5 +1,5 @@
-import { CatalogNotFoundError } from '../errors.js';
-import { decodeManifest, decodeManifestList } from '../iceberg/avro.js';
+import { CatalogTableNotFoundError } from '../errors.js';
+import { readManifest, readManifestList } from '../iceberg/manifestReader.js';
 import { refSnapshot } from '../iceberg/metadata.js';
 import type { TableName } from '../iceberg/tableName.js';
 import { ENTRY_STATUS, type Snapshot, type TableMetadata } from '../iceberg/types.js';
@@ -42,7 +42,7 @@ export async function expireSnapshots(
   const branch = options.branch ?? MAIN_BRANCH;
   const now = options.now ?? Date.now();
   const head = await catalog.getBranch(branch);
-  const { metadata } = await catalog.loadTable(head.hash, table);
+  const { metadata } = await catalog.loadTable(`${branch}@${head.hash}`, table);
   const current = refSnapshot(metadata);
   const bySequence = [...metadata.snapshots].sort((a, b) => b['sequence-number'] - a['sequence-number']);
   const keep = new Set<number>();
@@ -89,9 +89,9 @@ async function referencedFiles(
   for (const snapshot of metadata.snapshots as Snapshot[]) {
     if (into.has(snapshot['manifest-list'])) continue;
     into.add(snapshot['manifest-list']);
-    for (const manifest of decodeManifestList(await store.get(store.keyOf(snapshot['manifest-list'])))) {
+    for (const manifest of await readManifestList(store, snapshot['manifest-list'])) {
       into.add(manifest.manifestPath);
-      for (const entry of decodeManifest(await store.get(store.keyOf(manifest.manifestPath))).entries) {
+      for (const entry of await readManifest(store, manifest.manifestPath)) {
         // A DELETED entry only records that a file left the table; a snapshot that still reads it lists it live.
         if (entry.status !== ENTRY_STATUS.DELETED) into.add(entry.dataFile.filePath);
       }
@@ -127,10 +127,10 @@ export async function findOrphans(
   let location: string | undefined;
   let expiredBefore = 0;
   const visit = async (ref: string) => {
-    // Only "no such table here" is skipped: any other failure must stop the scan, or live files would be
-    // taken for orphans.
+    // Only "no such table at this commit" is skipped: any other failure (an unknown commit, an unreadable
+    // metadata file or manifest) must stop the scan, or live files would be taken for orphans.
     const loaded = await catalog.loadTable(ref, table).catch((error: unknown) => {
-      if (error instanceof CatalogNotFoundError) return undefined;
+      if (error instanceof CatalogTableNotFoundError) return undefined;
       throw error;
     });
     if (!loaded) return;

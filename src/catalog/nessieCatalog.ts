@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { CatalogConflictError, CatalogError, CatalogExpiredError, CatalogNotFoundError } from '../errors.js';
+import {
+  CatalogConflictError,
+  CatalogError,
+  CatalogExpiredError,
+  CatalogNotFoundError,
+  CatalogRefNotFoundError,
+  CatalogTableNotFoundError,
+} from '../errors.js';
 import type { LoadedTable } from '../iceberg/tableChange.js';
 import { parseTableName, type TableName } from '../iceberg/tableName.js';
 import type { TableMetadata } from '../iceberg/types.js';
 import { EXPIRED_BEFORE_PROPERTY } from './maintenance.js';
+import { commitInfo, type NessieLogEntry, type NessieReference, notFoundError } from './nessieWire.js';
+import { branchNotFound, commitNotFound, describeRef, hashTooShort, tableNotFound } from './notFound.js';
 import {
   type Branch,
   type Catalog,
@@ -24,34 +33,18 @@ export interface NessieCatalogOptions {
   fetch?: typeof fetch;
 }
 
-interface NessieReference {
-  type: string;
-  name: string;
-  hash: string;
-}
-
-interface NessieLogEntry {
-  commitMeta: {
-    hash: string;
-    message: string;
-    authors?: string[];
-    commitTime?: string;
-    parentCommitHashes?: string[];
-    allProperties?: Record<string, string[]>;
-  };
-  parentCommitHash?: string;
-  operations?: { key: { elements: string[] } }[];
-}
-
 const TXN_PROPERTY = 'lambda-iot-txn';
+
+/** The shortest commit-hash prefix this adapter sends to Nessie. */
+export const NESSIE_MIN_HASH_PREFIX = 8;
 
 /**
  * The catalog port over a Nessie server: refs, history and merges through Nessie's REST API v2, table
  * metadata and multi-table commits through its Iceberg REST catalog (`/iceberg/v1/{prefix}/…`, the prefix
  * read from `GET /iceberg/{ref}/v1/config`). A port commit is forwarded unchanged as one
  * `transactions/commit` whose prefix names `branch@expectedHash`; Nessie applies the updates and writes
- * metadata.json. HTTP 409 becomes CatalogConflictError, 404 CatalogNotFoundError. Protocol-tested only
- * (against a fixture that validates every Iceberg REST exchange with the official OpenAPI document).
+ * metadata.json. HTTP 409 becomes CatalogConflictError, 404 CatalogRefNotFoundError or
+ * CatalogTableNotFoundError (nessieWire.ts). Protocol-tested only (against a fixture that validates every Iceberg REST exchange with the official OpenAPI document).
  * @example const catalog = new NessieCatalog({ uri: 'http://localhost:19120' });
  */
 export class NessieCatalog implements Catalog {
@@ -117,7 +110,7 @@ export class NessieCatalog implements Catalog {
         .filter((t): t is string => t !== undefined);
       throw new CatalogConflictError(message, tables);
     }
-    if (response.status === 404) throw new CatalogNotFoundError(message);
+    if (response.status === 404) throw notFoundError(path, json, message);
     throw new CatalogError(message, { retriable: response.status === 429 || response.status === 503 });
   }
 
@@ -137,6 +130,9 @@ export class NessieCatalog implements Catalog {
   /** A port ref as a Nessie path element: `name`, `name@hash`, `@hash` or `name*millis`. */
   private refPath(ref: RefSpec): string {
     if (typeof ref !== 'string') return `${ref.branch}*${ref.asOfMs}`;
+    const hash = ref.includes('@') ? ref.slice(ref.indexOf('@') + 1) : undefined;
+    if (hash !== undefined && hash.length < NESSIE_MIN_HASH_PREFIX)
+      throw hashTooShort(hash, NESSIE_MIN_HASH_PREFIX);
     if (ref.includes('@') || /^[0-9a-f]{8,64}$/.test(ref)) return ref.includes('@') ? ref : `@${ref}`;
     return ref;
   }
@@ -144,14 +140,32 @@ export class NessieCatalog implements Catalog {
   /** A ref resolved to `name@hash` (Iceberg responses do not say which commit they read). */
   private async pinned(ref: RefSpec): Promise<{ path: string; hash: string; timeMs: number }> {
     const path = this.refPath(ref);
-    const [entry] = await this.history(path, 1);
-    if (!entry) throw new CatalogNotFoundError(`nessie: no commit at ${path}`);
+    const [entry] = await this.onRef(ref, () => this.history(path, 1));
+    if (!entry) throw new CatalogRefNotFoundError(`catalog: no commit at ${describeRef(ref)}`, { ref: path });
     const name = path.startsWith('@') ? '' : path.split(/[@*]/)[0]!;
     return {
       path: `${name}@${entry.commitMeta.hash}`,
       hash: entry.commitMeta.hash,
       timeMs: entry.commitMeta.commitTime ? Date.parse(entry.commitMeta.commitTime) : 0,
     };
+  }
+
+  /**
+   * Runs a request about `ref`; a ref-not-found reply becomes a message that says what exists: the
+   * branches, or that a hash is too short.
+   */
+  private async onRef<T>(ref: RefSpec, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (!(error instanceof CatalogRefNotFoundError)) throw error;
+      const text = typeof ref === 'string' ? ref : ref.branch;
+      const name = text.includes('@') ? text.slice(0, text.indexOf('@')) : text;
+      const branches = (await this.listBranches()).map((b) => b.name);
+      if (name === '' || branches.includes(name)) throw commitNotFound(describeRef(ref), error);
+      if (/^[0-9a-f]{1,7}$/.test(name)) throw hashTooShort(name, NESSIE_MIN_HASH_PREFIX, branches);
+      throw branchNotFound(name, branches, error);
+    }
   }
 
   private async history(path: string, limit?: number): Promise<NessieLogEntry[]> {
@@ -163,18 +177,6 @@ export class NessieCatalog implements Catalog {
     return (result.logEntries ?? []).slice(0, limit);
   }
 
-  private info(entry: NessieLogEntry): CommitInfo {
-    const meta = entry.commitMeta;
-    return {
-      hash: meta.hash,
-      parents: meta.parentCommitHashes ?? (entry.parentCommitHash ? [entry.parentCommitHash] : []),
-      message: meta.message,
-      author: meta.authors?.[0] ?? '',
-      timeMs: meta.commitTime ? Date.parse(meta.commitTime) : 0,
-      tables: [...new Set((entry.operations ?? []).map((o) => o.key.elements.join('.')))].sort(),
-    };
-  }
-
   async listBranches(): Promise<Branch[]> {
     const result = await this.request<{ references: NessieReference[] }>('GET', '/api/v2/trees');
     return result.references
@@ -184,9 +186,8 @@ export class NessieCatalog implements Catalog {
   }
 
   async getBranch(name: string): Promise<Branch> {
-    const result = await this.request<{ reference: NessieReference }>(
-      'GET',
-      `/api/v2/trees/${encodeURIComponent(name)}`,
+    const result = await this.onRef(name, () =>
+      this.request<{ reference: NessieReference }>('GET', `/api/v2/trees/${encodeURIComponent(name)}`),
     );
     return { name: result.reference.name, hash: result.reference.hash };
   }
@@ -238,7 +239,7 @@ export class NessieCatalog implements Catalog {
       (e.commitMeta.allProperties?.[TXN_PROPERTY] ?? []).includes(txn),
     );
     if (!entry) throw new CatalogError(`nessie commit ${txn} not found in the history of ${request.branch}`);
-    const info = this.info(entry);
+    const info = commitInfo(entry);
     const metadataLocations: Record<TableName, string> = {};
     for (const c of request.changes)
       metadataLocations[c.table] = (
@@ -277,7 +278,7 @@ export class NessieCatalog implements Catalog {
     if (!result.wasApplied || hash === into)
       return { branch: { name: request.into, hash }, metadataLocations: {} };
     const [entry] = await this.history(`${request.into}@${hash}`, 1);
-    const info = this.info(entry!);
+    const info = commitInfo(entry!);
     const metadataLocations: Record<TableName, string> = {};
     for (const table of info.tables)
       metadataLocations[table] = (await this.loadTable(`${request.into}@${hash}`, table)).metadataLocation;
@@ -285,13 +286,17 @@ export class NessieCatalog implements Catalog {
   }
 
   async log(ref: RefSpec, options: { limit?: number } = {}): Promise<CommitInfo[]> {
-    return (await this.history(this.refPath(ref), options.limit)).map((e) => this.info(e));
+    const path = this.refPath(ref);
+    return (await this.onRef(ref, () => this.history(path, options.limit))).map(commitInfo);
   }
 
   async listTables(ref: RefSpec): Promise<TableName[]> {
-    const result = await this.request<{ entries?: { type: string; name: { elements: string[] } }[] }>(
-      'GET',
-      `/api/v2/trees/${encodeURIComponent(this.refPath(ref))}/entries`,
+    const path = this.refPath(ref);
+    const result = await this.onRef(ref, () =>
+      this.request<{ entries?: { type: string; name: { elements: string[] } }[] }>(
+        'GET',
+        `/api/v2/trees/${encodeURIComponent(path)}/entries`,
+      ),
     );
     return (result.entries ?? [])
       .filter((e) => e.type === 'ICEBERG_TABLE')
@@ -302,7 +307,10 @@ export class NessieCatalog implements Catalog {
   async loadTable(ref: RefSpec, table: TableName): Promise<LoadedTable> {
     const pinned = await this.pinned(ref);
     await this.assertNotExpired(table, pinned);
-    const result = await this.fetchTable(pinned.path, table);
+    const result = await this.fetchTable(pinned.path, table).catch(async (error: unknown) => {
+      if (!(error instanceof CatalogTableNotFoundError)) throw error;
+      throw tableNotFound(table, ref, await this.listTables(pinned.path), error);
+    });
     return {
       table,
       hash: pinned.hash,
@@ -332,6 +340,7 @@ export class NessieCatalog implements Catalog {
     if (heads.some((b) => b.hash === pinned.hash)) return;
     let expiredBefore = 0;
     for (const head of heads) {
+      // No such table on that head, or the branch was deleted since it was listed: nothing expired there.
       const at = await this.fetchTable(`${head.name}@${head.hash}`, table).catch((error: unknown) => {
         if (error instanceof CatalogNotFoundError) return undefined;
         throw error;

@@ -71,7 +71,7 @@ export interface Catalog {
   /** Where the catalog is, for messages; never contains a secret. */
   describe(): string;
   listBranches(): Promise<Branch[]>;
-  /** Throws CatalogNotFoundError for an unknown branch. */
+  /** Throws CatalogRefNotFoundError (a CatalogNotFoundError) for an unknown branch, listing the branches. */
   getBranch(name: string): Promise<Branch>;
   /** Creates a branch at the head of `from` (default main); throws CatalogError if it exists. */
   createBranch(name: string, from?: RefSpec): Promise<Branch>;
@@ -86,7 +86,10 @@ export interface Catalog {
   /** Commits reachable from ref by first parents, newest first. */
   log(ref: RefSpec, options?: { limit?: number }): Promise<CommitInfo[]>;
   listTables(ref: RefSpec): Promise<TableName[]>;
-  /** Throws CatalogNotFoundError when the table does not exist at that ref. */
+  /**
+   * Throws CatalogTableNotFoundError when the table does not exist at that ref (listing the tables there),
+   * CatalogRefNotFoundError when the ref does not; both are CatalogNotFoundErrors.
+   */
   loadTable(ref: RefSpec, table: TableName): Promise<LoadedTable>;
   close(): Promise<void>;
 }

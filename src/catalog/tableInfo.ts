@@ -1,3 +1,4 @@
+import { CorruptMetadataError, ObjectNotFoundError } from '../errors.js';
 import { refSnapshot } from '../iceberg/metadata.js';
 import type { TableName } from '../iceberg/tableName.js';
 import type { TableMetadata } from '../iceberg/types.js';
@@ -30,12 +31,30 @@ export interface SnapshotSummary {
   run_id: string | null;
 }
 
-/** Summaries of every table at a ref. */
-export async function summarizeTables(catalog: Catalog, ref: RefSpec): Promise<TableSummary[]> {
-  const out: TableSummary[] = [];
+/** A table whose metadata file cannot be read, as `table ls` shows it among the others. */
+export interface UnreadableTableSummary {
+  table: TableName;
+  /** Why: the error message, naming the file. */
+  unreadable: string;
+}
+
+/**
+ * Summaries of every table at a ref. A table whose metadata.json is not valid JSON or is missing does not
+ * hide the others: it is listed with `unreadable` saying why.
+ */
+export async function summarizeTables(
+  catalog: Catalog,
+  ref: RefSpec,
+): Promise<(TableSummary | UnreadableTableSummary)[]> {
+  const out: (TableSummary | UnreadableTableSummary)[] = [];
   for (const table of await catalog.listTables(ref)) {
-    const { metadata } = await catalog.loadTable(ref, table);
-    out.push(summarizeTable(table, metadata));
+    try {
+      const { metadata } = await catalog.loadTable(ref, table);
+      out.push(summarizeTable(table, metadata));
+    } catch (error) {
+      if (!(error instanceof CorruptMetadataError || error instanceof ObjectNotFoundError)) throw error;
+      out.push({ table, unreadable: error.message });
+    }
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import { CatalogNotFoundError } from '../errors.js';
+import { CatalogTableNotFoundError } from '../errors.js';
 import { createTableChange, type TableDefinition } from '../iceberg/schema.js';
 import type { TableName } from '../iceberg/tableName.js';
 import { type ScanOptions, scanTable } from '../iceberg/tableReader.js';
@@ -45,7 +45,7 @@ export async function writeToBranch(
   options: WriteOptions & { message?: string },
 ): Promise<{ write: WriteResult; commit: CommitResult }> {
   const head = await catalog.getBranch(branch);
-  const loaded = await catalog.loadTable(head.hash, table);
+  const loaded = await catalog.loadTable(`${branch}@${head.hash}`, table);
   const write = await writeTableData(ctx, loaded, source, options);
   const commit = await catalog.commit({
     branch,
@@ -58,7 +58,7 @@ export async function writeToBranch(
 
 /**
  * The rows of a table at a ref (branch, branch@hash, hash, or a branch as of a time), or [] when the table
- * does not exist there.
+ * does not exist there (yet): a ref that does not exist (a misspelled branch) throws CatalogRefNotFoundError.
  * @example const rows = await readTable(catalog, ctx, 'main', 'iot.daily', { limit: 10 });
  */
 export async function readTable(
@@ -72,7 +72,7 @@ export async function readTable(
     const { metadata } = await catalog.loadTable(ref, table);
     return await scanTable(ctx, metadata, options);
   } catch (error) {
-    if (error instanceof CatalogNotFoundError) return [];
+    if (error instanceof CatalogTableNotFoundError) return [];
     throw error;
   }
 }

@@ -1,12 +1,13 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { columnNames, readParquetSql } from '../duckdb/duckSession.js';
-import { CatalogNotFoundError } from '../errors.js';
+import { CatalogRefNotFoundError } from '../errors.js';
 import { localCopy } from '../store/localCopy.js';
 import { epochDay } from '../time/utcTime.js';
+import { liveEntries } from './manifestReader.js';
 import { refSnapshot, schemaOf } from './metadata.js';
 import { duckType } from './schema.js';
-import { type IcebergContext, liveEntries } from './tableWriter.js';
 import type { DataFile, IcebergSchema, Snapshot, TableMetadata } from './types.js';
+import type { IcebergContext } from './writeTarget.js';
 
 export interface ScanOptions {
   /** Read this snapshot instead of the table's current one (time travel within the metadata). */
@@ -20,7 +21,13 @@ export interface ScanOptions {
 export function scanSnapshot(metadata: TableMetadata, snapshotId?: number): Snapshot | undefined {
   if (snapshotId === undefined) return refSnapshot(metadata);
   const snapshot = metadata.snapshots.find((s) => s['snapshot-id'] === snapshotId);
-  if (!snapshot) throw new CatalogNotFoundError(`iceberg snapshot not found: ${snapshotId}`);
+  if (!snapshot) {
+    const ids = metadata.snapshots.map((s) => String(s['snapshot-id']));
+    throw new CatalogRefNotFoundError(
+      `iceberg snapshot not found: ${snapshotId} in ${metadata.location}; snapshots: ${ids.join(', ') || 'none'}`,
+      { ref: String(snapshotId) },
+    );
+  }
   return snapshot;
 }
 

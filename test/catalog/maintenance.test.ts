@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expireSnapshots, findOrphans } from '../../src/catalog/maintenance.js';
 import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { writeAuditPublish } from '../../src/catalog/wap.js';
-import { CatalogExpiredError } from '../../src/errors.js';
+import { CatalogExpiredError, CatalogTableNotFoundError, CorruptManifestError } from '../../src/errors.js';
 import { scanTable } from '../../src/iceberg/tableReader.js';
 import { createTable, HEALTH, healthRows, readRows, writeRows } from './fixture.js';
 import { useLocalCatalogFixtures } from './localFixtures.js';
@@ -96,5 +96,27 @@ describe('table maintenance: expire snapshots, then remove orphan files', () => 
       CatalogExpiredError,
     );
     expect((await readRows(f, 'dev', HEALTH.name)).map((r) => r.run_id)).toEqual(['b']);
+  });
+
+  it('stops, naming the file, when a manifest list is unreadable, and deletes nothing; names the tables of a missing one', async () => {
+    const f = await localFixture();
+    const store = f.store;
+    await createTable(f, HEALTH);
+    await writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-01', 1, [], 'a']]), 'append');
+    const { metadata } = await f.catalog.loadTable(MAIN_BRANCH, HEALTH.name);
+    const list = metadata.snapshots[0]!['manifest-list'];
+    await store.put(store.keyOf(list), Buffer.from('not avro'));
+    const error = await findOrphans(f.catalog, store, HEALTH.name, { olderThanMs: 0, remove: true }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(CorruptManifestError);
+    expect(error.message).toBe(`iceberg manifest list unreadable: ${list}: not an Avro file`);
+    for (const file of metadata.snapshots)
+      expect(await store.head(store.keyOf(file['manifest-list']))).toBeDefined();
+    const missing = await expireSnapshots(f.catalog, 'iot.helth', { keep: 1 }).catch((e) => e);
+    expect(missing).toBeInstanceOf(CatalogTableNotFoundError);
+    expect(missing.message).toMatch(
+      /^catalog table not found: iot\.helth at main@[0-9a-f]{12}; tables there: iot\.device_health$/,
+    );
   });
 });

@@ -8,7 +8,13 @@ import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { readTable, writeToBranch } from '../../src/catalog/tableOps.js';
 import { loadConfig } from '../../src/config/config.js';
 import { openDuckSession } from '../../src/duckdb/duckSession.js';
-import { CatalogConflictError, CatalogExpiredError, CatalogNotFoundError } from '../../src/errors.js';
+import {
+  CatalogConflictError,
+  CatalogExpiredError,
+  CatalogNotFoundError,
+  CatalogRefNotFoundError,
+  CatalogTableNotFoundError,
+} from '../../src/errors.js';
 import { createTableChange } from '../../src/iceberg/schema.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { runCli, tempDataDir } from '../support/cli.js';
@@ -65,6 +71,23 @@ describe.runIf(available)('Nessie catalog adapter against a protocol fixture (Op
     expect(await nessie.listTables(MAIN_BRANCH)).toEqual([]);
     expect(await nessie.listTables('etl')).toEqual([HEALTH.name]);
     await expect(nessie.loadTable(MAIN_BRANCH, HEALTH.name)).rejects.toBeInstanceOf(CatalogNotFoundError);
+    // Not found: the table or the ref, each its own class, saying what exists.
+    const noTable = await nessie.loadTable(MAIN_BRANCH, HEALTH.name).catch((e) => e);
+    expect(noTable).toBeInstanceOf(CatalogTableNotFoundError);
+    expect(noTable.message).toBe('catalog table not found: iot.device_health at main; no tables there');
+    expect((await nessie.loadTable('etl', 'iot.helth').catch((e) => e)).message).toBe(
+      'catalog table not found: iot.helth at etl; tables there: iot.device_health',
+    );
+    const noBranch = await nessie.getBranch('elt').catch((e) => e);
+    expect(noBranch).toBeInstanceOf(CatalogRefNotFoundError);
+    expect(noBranch.message).toBe('catalog branch not found: elt; branches: etl, main');
+    await expect(readTable(nessie, ctx, 'elt', HEALTH.name)).rejects.toThrow(
+      'catalog branch not found: elt; branches: etl, main',
+    );
+    expect(await readTable(nessie, ctx, MAIN_BRANCH, HEALTH.name)).toEqual([]);
+    await expect(nessie.listTables('main@abc')).rejects.toThrow(
+      'catalog commit hash too short: abc (give at least 8 hex digits)',
+    );
 
     const merged = await nessie.merge({ from: 'etl', into: MAIN_BRANCH });
     expect(merged.commit?.tables).toEqual([HEALTH.name]);

@@ -6,7 +6,12 @@ import OpenAPIBackend from 'openapi-backend';
 import YAML from 'yaml';
 import type { EmbeddedCatalog } from '../../src/catalog/embeddedCatalog.js';
 import type { RefSpec } from '../../src/catalog/port.js';
-import { CatalogConflictError, CatalogNotFoundError, KitError } from '../../src/errors.js';
+import {
+  CatalogConflictError,
+  CatalogNotFoundError,
+  CatalogTableNotFoundError,
+  KitError,
+} from '../../src/errors.js';
 
 /**
  * A local HTTP server that answers as Nessie does (REST API v2 for refs, history and merges; the Iceberg
@@ -88,11 +93,11 @@ export async function startNessieFixture(catalog: EmbeddedCatalog, specsDir: str
   const icebergError = (status: number, type: string, message: string) => ({
     error: { message, type, code: status },
   });
-  const nessieError = (status: number, message: string, details?: Json) => ({
+  const nessieError = (status: number, message: string, details?: Json, errorCode?: string) => ({
     status,
     reason: status === 409 ? 'Conflict' : 'Not Found',
     message,
-    errorCode: status === 409 ? 'REFERENCE_CONFLICT' : 'REFERENCE_NOT_FOUND',
+    errorCode: errorCode ?? (status === 409 ? 'REFERENCE_CONFLICT' : 'REFERENCE_NOT_FOUND'),
     ...(details ? { errorDetails: details } : {}),
   });
 
@@ -295,11 +300,13 @@ export async function startNessieFixture(catalog: EmbeddedCatalog, specsDir: str
             : nessieError(409, error.message),
         ];
       } else if (error instanceof CatalogNotFoundError) {
+        // A missing table or a missing ref, each as Nessie names it on its two APIs.
+        const table = error instanceof CatalogTableNotFoundError;
         [status, reply] = [
           404,
           url.pathname.startsWith('/iceberg')
-            ? icebergError(404, 'NoSuchTableException', error.message)
-            : nessieError(404, error.message),
+            ? icebergError(404, table ? 'NoSuchTableException' : 'NoSuchReferenceException', error.message)
+            : nessieError(404, error.message, undefined, table ? 'CONTENT_NOT_FOUND' : 'REFERENCE_NOT_FOUND'),
         ];
       } else if (error instanceof KitError)
         [status, reply] = [400, icebergError(400, 'BadRequestException', error.message)];

@@ -96,4 +96,54 @@ describe('lambda-iot catalog and table', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/catalog table not found: iot\.nope at main/);
   }, 120_000);
+
+  it('names what exists on a ref when a table or branch is not found, and lists the other tables when one metadata.json is truncated', async () => {
+    const dataDir = tempDataDir('cli-catalog-errors');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir };
+    const store = await openObjectStore(loadConfig(env));
+    const f = await catalogFixture(store, dataDir);
+    await createTable(f, HEALTH);
+    await createTable(f, EVENTS);
+    await writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-01', 20, [], 'r1']]), 'append');
+    await f.catalog.createBranch('run-1');
+    const { metadataLocation } = await f.catalog.loadTable(MAIN_BRANCH, EVENTS.name);
+    const key = store.keyOf(metadataLocation);
+    const bytes = await store.get(key);
+    await store.put(key, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await f.close();
+    await store.close();
+
+    const table = await runCli(['table', 'scan', 'helth'], env);
+    expect(table.code).toBe(1);
+    expect(table.stderr).toMatch(
+      'catalog table not found: iot.helth at main; tables there: iot.device_health, iot.events_seen',
+    );
+    const branch = await runCli(['table', 'scan', 'device_health', '--ref', 'mian'], env);
+    expect(branch.code).toBe(1);
+    expect(branch.stderr).toMatch('catalog branch not found: mian; branches: main, run-1');
+    const short = await runCli(['catalog', 'log', 'main@3f2'], env);
+    expect(short.stderr).toMatch('catalog commit hash too short: 3f2 (give at least 6 hex digits)');
+
+    const broken = await runCli(['table', 'scan', 'events_seen'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(
+      `catalog table metadata unreadable: iot.events_seen in ${metadataLocation}: `,
+    );
+    const ls = await runCli(['table', 'ls', '--json'], env);
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(JSON.parse(ls.stdout)).toEqual([
+      expect.objectContaining({ table: 'iot.device_health', records: 1 }),
+      {
+        table: 'iot.events_seen',
+        unreadable: expect.stringMatching(/^catalog table metadata unreadable: iot\.events_seen in /),
+      },
+    ]);
+    const text = await runCli(['table', 'ls'], env);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/iot\.device_health\s+\d+\s+1\s/);
+    expect(text.stdout).toMatch(/iot\.events_seen\s+unreadable\s/);
+    expect(text.stdout).toMatch(
+      `iot.events_seen is unreadable: catalog table metadata unreadable: iot.events_seen in ${metadataLocation}`,
+    );
+  }, 120_000);
 });

@@ -10,6 +10,7 @@ import { withCatalog } from '../context.js';
 import { ageMs, durationMs, nonNegativeInt, positiveInt } from '../options.js';
 import { printJson, writeOut } from '../output.js';
 
+/** `table`: look at the Iceberg tables of a branch; one function per subcommand below. */
 export function registerTable(program: Command): void {
   const table = program
     .command('table')
@@ -22,7 +23,24 @@ export function registerTable(program: Command): void {
       '\nExamples:\n  $ lambda-iot table ls\n  $ lambda-iot table history gold_device_health\n' +
         '  $ lambda-iot table scan gold_device_health --limit 5\n  $ lambda-iot table scan iot.gold_device_health --ref main@3f2a1b --json',
     );
+  registerLs(table);
+  registerHistory(table);
+  registerScan(table);
+  registerExpire(table);
+  registerOrphans(table);
+}
 
+/** The columns of `table ls` for a table whose metadata cannot be read (null prints as –). */
+const UNREADABLE_ROW = {
+  snapshot_id: 'unreadable',
+  records: null,
+  data_files: null,
+  columns: null,
+  partitioned_by: null,
+  location: null,
+};
+
+function registerLs(table: Command): void {
   table
     .command('ls')
     .summary('tables with their current snapshot, records and files')
@@ -33,10 +51,17 @@ export function registerTable(program: Command): void {
         const tables = await summarizeTables(catalog, options.ref);
         if (options.json) return printJson(tables);
         if (tables.length === 0) return writeOut(`no tables on ${options.ref}\n`);
-        return writeOut(`${formatTextTable(tables)}\n`);
+        // An unreadable table keeps its row (its figures shown as –) and gets a line saying why.
+        const rows = tables.map((t) => ('unreadable' in t ? { table: t.table, ...UNREADABLE_ROW } : t));
+        const notes = tables.flatMap((t) =>
+          'unreadable' in t ? [`${t.table} is unreadable: ${t.unreadable}\n`] : [],
+        );
+        return writeOut(`${formatTextTable(rows)}\n${notes.join('')}`);
       });
     });
+}
 
+function registerHistory(table: Command): void {
   table
     .command('history')
     .summary("a table's snapshots, newest first")
@@ -51,7 +76,9 @@ export function registerTable(program: Command): void {
         return writeOut(`${formatTextTable(history)}\n`);
       });
     });
+}
 
+function registerScan(table: Command): void {
   table
     .command('scan')
     .summary("a table's rows (dates as YYYY-MM-DD, timestamps ISO 8601 with Z)")
@@ -67,7 +94,9 @@ export function registerTable(program: Command): void {
         return writeOut(`${formatTextTable(rows)}\n`);
       });
     });
+}
 
+function registerExpire(table: Command): void {
   table
     .command('expire')
     .summary('expire old snapshots of a table on a branch (default main)')
@@ -105,7 +134,9 @@ export function registerTable(program: Command): void {
         });
       },
     );
+}
 
+function registerOrphans(table: Command): void {
   table
     .command('orphans')
     .summary("files under a table's location that nothing reachable references")

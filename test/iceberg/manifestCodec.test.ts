@@ -1,16 +1,15 @@
 import avro from 'avsc';
 import { avroMetadata, avroRead } from 'icebird';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../src/errors.js';
+import { CatalogError, CorruptManifestError, InvalidArgumentError } from '../../src/errors.js';
+import { encodeBound } from '../../src/iceberg/bounds.js';
 import {
   decodeManifest,
   decodeManifestList,
   encodeManifest,
   encodeManifestList,
-  type ManifestContext,
-  partitionFieldAvroType,
-} from '../../src/iceberg/avro.js';
-import { encodeBound } from '../../src/iceberg/bounds.js';
+} from '../../src/iceberg/manifestCodec.js';
+import { type ManifestContext, partitionFieldAvroType } from '../../src/iceberg/manifestSchemas.js';
 import {
   ENTRY_STATUS,
   type IcebergSchema,
@@ -422,7 +421,41 @@ describe('manifest', () => {
     corrupted[corrupted.length - 1] = (corrupted[corrupted.length - 1] ?? 0) ^ 0xff;
     expect(() => decodeManifest(corrupted)).toThrow(/sync marker mismatch/);
   });
+
+  it('raises CorruptManifestError naming the file, whatever part of the file is damaged', () => {
+    const manifest = 's3://lake/warehouse/t/metadata/m0.avro';
+    const listFile = 's3://lake/warehouse/t/metadata/snap-1.avro';
+    const bytes = encodeManifest(context, entries);
+    const damaged = [
+      bytes.subarray(0, bytes.length - 20),
+      bytes.subarray(0, 12),
+      // A damaged metadata count: avsc's own header decoding looped for ever on this one.
+      Buffer.concat([bytes.subarray(0, 4), Buffer.alloc(64, 0xff)]),
+    ];
+    for (const broken of damaged) {
+      const error = catchError(() => decodeManifest(broken, manifest));
+      expect(error).toBeInstanceOf(CorruptManifestError);
+      expect(error).toBeInstanceOf(CatalogError);
+      expect(error).toMatchObject({ file: manifest });
+      expect((error as Error).message).toMatch(
+        /^iceberg manifest unreadable: s3:\/\/lake\/warehouse\/t\/metadata\/m0\.avro: /,
+      );
+    }
+    const listBytes = encodeManifestList(list);
+    const error = catchError(() => decodeManifestList(listBytes.subarray(0, listBytes.length - 3), listFile));
+    expect(error).toBeInstanceOf(CorruptManifestError);
+    expect((error as Error).message).toBe(`iceberg manifest list unreadable: ${listFile}: truncated block`);
+  });
 });
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
 
 describe('partitionFieldAvroType', () => {
   const identity = (sourceId: number) =>
