@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/port.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
-import { CatalogNotFoundError } from '../errors.js';
+import { CatalogTableNotFoundError } from '../errors.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays } from '../time/utcTime.js';
@@ -124,7 +124,7 @@ async function previousRunSummary(
     // main was resolved to this hash just before: a not-found here is the table, not the ref.
     loaded = await catalog.loadTable(`${MAIN_BRANCH}@${mainHash}`, GOLD_TABLES[0]!.definition.name);
   } catch (error) {
-    if (error instanceof CatalogNotFoundError) return undefined;
+    if (error instanceof CatalogTableNotFoundError) return undefined;
     throw error;
   }
   const { metadata } = loaded;

@@ -4,7 +4,7 @@ import { CLOSED_THROUGH_PROPERTY } from '../batch/closedThrough.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
 import type { Config } from '../config/config.js';
 import { columnNames, type DuckSession, openDuckSession } from '../duckdb/duckSession.js';
-import { CatalogNotFoundError } from '../errors.js';
+import { CatalogTableNotFoundError } from '../errors.js';
 import { tableQuery } from '../iceberg/tableReader.js';
 import { resultOf } from './duckRows.js';
 import {
@@ -198,7 +198,7 @@ export class EmbeddedServing implements Serving {
     try {
       loaded = await catalog.loadTable(ref, GOLD_HEALTH_TABLE);
     } catch (error) {
-      if (!(error instanceof CatalogNotFoundError)) throw error;
+      if (!(error instanceof CatalogTableNotFoundError)) throw error;
       return { ref, commit: '', snapshotId: null, closedThrough: null, rows: 0, changed: false };
     }
     const metadata = loaded.metadata;
@@ -221,7 +221,7 @@ export class EmbeddedServing implements Serving {
       for (const table of OTHER_GOLD_TABLES) {
         // Copied whole: the dashboard's panels read them; a table not yet published keeps its empty shape.
         const other = await catalog.loadTable(loaded.hash, `iot.${table}`).catch((error: unknown) => {
-          if (error instanceof CatalogNotFoundError) return undefined;
+          if (error instanceof CatalogTableNotFoundError) return undefined;
           throw error;
         });
         if (other)
