@@ -31,6 +31,7 @@ export interface LandingStats {
   deadLettered: number;
   telemetry: LandedTotals;
   events: LandedTotals;
+  anomalies: LandedTotals;
   resumedFrom: LandingResume[];
   /** Keys under raw/ that do not follow the landing pattern (read by the batch layer, ignored by the resume). */
   foreignFiles: number;
@@ -68,14 +69,23 @@ const COMMIT_INTERVAL_MS = 1_000;
 const SOURCE_TOPIC: Record<RawKind, TopicRole> = {
   telemetry: 'telemetry',
   events: 'events',
+  anomalies: 'anomalies',
 };
 
 const emptyTotals = (): LandedTotals => ({ files: 0, rows: 0, bytes: 0 });
 
 /**
- * The landing sink: consumes iot-telemetry and iot-events as group lambda_batch_ingestion and writes
- * typed Parquet to
- * `raw/{telemetry|events}/date=YYYY-MM-DD/{topic}-{partition}-{first}-{last}.parquet`, on the
+ * Rows landed in a run over every dataset.
+ * @example say(`${landedRows(stats)} rows landed`);
+ */
+export function landedRows(stats: LandingStats): number {
+  return RAW_KINDS.reduce((rows, kind) => rows + stats[kind].rows, 0);
+}
+
+/**
+ * The landing sink: consumes iot-telemetry, iot-events and iot-anomalies as group lambda_batch_ingestion
+ * and writes typed Parquet to
+ * `raw/{telemetry|events|anomalies}/date=YYYY-MM-DD/{topic}-{partition}-{first}-{last}.parquet`, on the
  * shared consume loop with three parts: the open-file buffer (OpenFileBuffer), the file writer
  * (RawFileWriter) and the offset committer (landingCommittable).
  *
@@ -111,6 +121,7 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
     deadLettered: 0,
     telemetry: emptyTotals(),
     events: emptyTotals(),
+    anomalies: emptyTotals(),
     resumedFrom: [],
     foreignFiles: landed.foreign.length,
     stoppedBy: null,
