@@ -100,6 +100,7 @@ export {
   type LandingOptions,
   type LandingResume,
   type LandingStats,
+  landedRows,
   runLandingSink,
 } from './lake/landingSink.js';
 export {
@@ -110,7 +111,7 @@ export {
   rawFileKey,
   rawPrefix,
 } from './lake/rawLayout.js';
-export { RAW_DATASETS, RAW_EVENTS, RAW_TELEMETRY } from './lake/rawSchema.js';
+export { RAW_ANOMALIES, RAW_DATASETS, RAW_EVENTS, RAW_TELEMETRY } from './lake/rawSchema.js';
 export * from './notebook/index.js';
 export { type DeviceSummary, DeviceSummaryCollector } from './pipeline/deviceSummary.js';
 export {

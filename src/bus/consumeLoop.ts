@@ -26,6 +26,20 @@ export interface ConsumeLoopOptions {
   commitIntervalMs?: number;
   /** Runs before each commit (e.g. to checkpoint state that must be durable before offsets move). */
   beforeCommit?: (offsets: TopicPartitionOffset[]) => Promise<void> | void;
+  /**
+   * Maps the handled offsets (the next offset per partition over the whole run) to the ones that may be
+   * committed, for a consumer whose handled records are not all durable yet: e.g. a sink holds a partition
+   * at the first offset of a file it has not written. It may add partitions (e.g. one a resume moved) and
+   * may make effects durable first (it runs before every commit). Offsets equal to the last committed ones
+   * (`committed` at start) are not committed again. Default: every handled offset is committable.
+   */
+  committable?: (handled: TopicPartitionOffset[]) => Promise<TopicPartitionOffset[]>;
+  /** The group's committed offsets at start (with `committable`: those are not committed again). */
+  committed?: TopicPartitionOffset[];
+  /** Runs after every poll, whether or not it returned records (e.g. time-based flushes, progress). */
+  afterPoll?: () => Promise<void> | void;
+  /** Runs once when the loop stops, before the last commit (e.g. to write out what is still buffered). */
+  beforeStop?: (stoppedBy: ConsumeLoopResult['stoppedBy']) => Promise<void> | void;
 }
 
 export interface ConsumeLoopResult {
@@ -39,7 +53,8 @@ const key = (p: { topic: string; partition: number }) => `${p.topic}\u0000${p.pa
 
 /**
  * The at-least-once consume loop every consumer of the kit uses: poll, handle, then commit the next
- * offsets of what was handled. A crash between handling and committing repeats only that batch.
+ * offsets of what was handled (or, with `committable`, of what it says is durable). A crash between
+ * handling and committing repeats only what was not committed.
  * @example await runConsumeLoop({ consumer, handle: async (batch) => write(batch), idleMs: 2000 });
  */
 export async function runConsumeLoop(options: ConsumeLoopOptions): Promise<ConsumeLoopResult> {
@@ -48,10 +63,10 @@ export async function runConsumeLoop(options: ConsumeLoopOptions): Promise<Consu
   const name = options.name ?? 'consume';
   const interval = options.commitIntervalMs ?? 0;
   const targets = new Map((options.stopAt ?? []).map((p) => [key(p), p.offset]));
+  const offsets = new CommitTracker(options);
   let records = 0;
   let batches = 0;
   let idleSince = Date.now();
-  let pending: LogRecord[] = [];
   let lastCommit = Date.now();
 
   const reachedTargets = () => {
@@ -60,15 +75,18 @@ export async function runConsumeLoop(options: ConsumeLoopOptions): Promise<Consu
     return options.stopAt.every((t) => (positions.get(key(t)) ?? 0) >= t.offset);
   };
   const flush = async () => {
-    if (pending.length === 0) return;
-    const offsets = nextOffsets(pending);
-    await options.beforeCommit?.(offsets);
+    const next = await offsets.toCommit();
+    if (next === undefined) return;
+    lastCommit = Date.now();
+    if (next.length === 0) return;
+    await options.beforeCommit?.(next);
     crashPoint(`${name}:after-handle`);
-    if (commit) await consumer.commit(offsets);
-    pending = [];
+    if (commit) await consumer.commit(next);
+    offsets.committed(next);
     lastCommit = Date.now();
   };
   const stop = async (stoppedBy: ConsumeLoopResult['stoppedBy']): Promise<ConsumeLoopResult> => {
+    await options.beforeStop?.(stoppedBy);
     await flush();
     return { records, batches, stoppedBy };
   };
@@ -78,22 +96,60 @@ export async function runConsumeLoop(options: ConsumeLoopOptions): Promise<Consu
     if (reachedTargets()) return stop('end');
     if (options.maxRecords !== undefined && records >= options.maxRecords) return stop('max');
     const wait = options.idleMs === undefined ? 500 : Math.max(1, Math.min(500, options.idleMs));
-    let batch = await consumer.poll({ maxRecords: options.batchSize ?? 500, maxWaitMs: wait });
-    if (batch.length === 0) {
-      if (Date.now() - lastCommit >= interval) await flush();
-      if (options.idleMs !== undefined && Date.now() - idleSince >= options.idleMs) return stop('idle');
-      continue;
-    }
-    idleSince = Date.now();
+    const polled = await consumer.poll({ maxRecords: options.batchSize ?? 500, maxWaitMs: wait });
+    let batch = polled;
+    if (polled.length > 0) idleSince = Date.now();
     if (targets.size > 0)
       batch = batch.filter((r) => r.offset < (targets.get(key(r)) ?? Number.POSITIVE_INFINITY));
     if (options.maxRecords !== undefined) batch = batch.slice(0, options.maxRecords - records);
-    if (batch.length === 0) continue;
-    await options.handle(batch);
-    pending.push(...batch);
-    records += batch.length;
-    batches += 1;
+    if (batch.length > 0) {
+      await options.handle(batch);
+      offsets.handled(batch);
+      records += batch.length;
+      batches += 1;
+    }
+    await options.afterPoll?.();
     if (Date.now() - lastCommit >= interval) await flush();
+    if (polled.length === 0 && options.idleMs !== undefined && Date.now() - idleSince >= options.idleMs)
+      return stop('idle');
+  }
+}
+
+/** What the loop has handled and committed, and what it may commit next. */
+class CommitTracker {
+  /** Handled batches since the last commit (without a `committable` hook). */
+  private pending: LogRecord[] = [];
+  /** Next offset per partition over the whole run (with a `committable` hook). */
+  private readonly next = new Map<string, TopicPartitionOffset>();
+  private readonly last: Map<string, number>;
+
+  constructor(private readonly options: Pick<ConsumeLoopOptions, 'committable' | 'committed'>) {
+    this.last = new Map((options.committed ?? []).map((p) => [key(p), p.offset]));
+  }
+
+  handled(batch: LogRecord[]): void {
+    if (this.options.committable === undefined) {
+      this.pending.push(...batch);
+      return;
+    }
+    for (const o of nextOffsets(batch)) {
+      const current = this.next.get(key(o));
+      if (current === undefined || o.offset > current.offset) this.next.set(key(o), o);
+    }
+  }
+
+  /** Offsets to commit now ([] when nothing moved), or undefined when there is nothing to look at. */
+  async toCommit(): Promise<TopicPartitionOffset[] | undefined> {
+    if (this.options.committable === undefined)
+      return this.pending.length === 0 ? undefined : nextOffsets(this.pending);
+    const mapped = await this.options.committable([...this.next.values()].map((p) => ({ ...p })));
+    return mapped.filter((o) => this.last.get(key(o)) !== o.offset);
+  }
+
+  /** Records a successful commit. */
+  committed(offsets: TopicPartitionOffset[]): void {
+    this.pending = [];
+    for (const o of offsets) this.last.set(key(o), o.offset);
   }
 }
 

@@ -64,9 +64,13 @@ export async function listRawFiles(
 }
 
 /** The view each dataset is queried as. */
-export const RAW_VIEWS: Record<RawKind, string> = { telemetry: 'raw_telemetry', events: 'raw_events' };
+export const RAW_VIEWS: Record<RawKind, string> = {
+  telemetry: 'raw_telemetry',
+  events: 'raw_events',
+  anomalies: 'raw_anomalies',
+};
 
-/** DuckDB over the lake's raw files: views `raw_telemetry` and `raw_events`, in a UTC session. */
+/** DuckDB over the lake's raw files: views `raw_telemetry`, `raw_events` and `raw_anomalies`, in a UTC session. */
 export interface LakeReader {
   readonly duck: DuckSession;
   /** The files behind each view. */
@@ -89,7 +93,7 @@ export interface LakeReaderOptions extends DateRange {
 }
 
 /**
- * Opens DuckDB over the raw files of a date range: `raw_telemetry` and `raw_events` are views over the
+ * Opens DuckDB over the raw files of a date range: `raw_telemetry`, `raw_events` and `raw_anomalies` are views over the
  * files (columns by name, so files written by hand with fewer columns read as nulls there). Local
  * files are read in place; S3 objects are fetched through the store first (DuckDB's httpfs extension
  * cannot be installed offline). With no files a view is empty but has the landing schema.

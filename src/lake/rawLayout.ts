@@ -4,14 +4,14 @@ import { utcDate } from '../time/utcTime.js';
 
 /**
  * Where raw data lands in the lake:
- * `raw/{telemetry|events}/date=YYYY-MM-DD/{topic}-{partition}-{firstOffset}-{lastOffset}.parquet`.
+ * `raw/{telemetry|events|anomalies}/date=YYYY-MM-DD/{topic}-{partition}-{firstOffset}-{lastOffset}.parquet`.
  * The date is the event date (UTC) of every row in the file; the name says which contiguous offset range
  * of which log partition the file holds, so writing it again after a crash replaces it instead of
  * duplicating it, and the highest landed offset per partition can be read from the names alone.
  */
 
 /** The raw datasets: one per landed topic. */
-export const RAW_KINDS = ['telemetry', 'events'] as const;
+export const RAW_KINDS = ['telemetry', 'events', 'anomalies'] as const;
 export type RawKind = (typeof RAW_KINDS)[number];
 
 /** The top folder of raw data. */

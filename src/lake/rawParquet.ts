@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  BOOLEAN,
   DOUBLE,
   DuckDBDataChunk,
   type DuckDBType,
@@ -10,10 +11,10 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import { type DuckSession, sqlString } from '../duckdb/duckSession.js';
-import type { RawColumnType, RawDataset } from './rawSchema.js';
+import type { RawCell, RawColumnType, RawDataset } from './rawSchema.js';
 
 /** A dataset's rows column by column, cells as `RawColumn.cell` returns them. */
-export type RawColumns = (string | number | null)[][];
+export type RawColumns = RawCell[][];
 
 /**
  * How each column is staged in DuckDB: plain JS numbers (no BigInt, no timestamp objects per row) and cast
@@ -23,6 +24,7 @@ const STAGING: Record<RawColumnType, { type: DuckDBType; sql: string; select: (n
   VARCHAR: { type: VARCHAR, sql: 'VARCHAR', select: (c) => `"${c}"` },
   DOUBLE: { type: DOUBLE, sql: 'DOUBLE', select: (c) => `"${c}"` },
   INTEGER: { type: INTEGER, sql: 'INTEGER', select: (c) => `"${c}"` },
+  BOOLEAN: { type: BOOLEAN, sql: 'BOOLEAN', select: (c) => `"${c}"` },
   BIGINT: { type: DOUBLE, sql: 'DOUBLE', select: (c) => `CAST("${c}" AS BIGINT) AS "${c}"` },
   TIMESTAMPTZ: {
     type: DOUBLE,

@@ -1,3 +1,4 @@
+import { Anomaly } from '../schema/anomaly.js';
 import { MachineEvent } from '../schema/events.js';
 import { Telemetry } from '../schema/telemetry.js';
 import type { RawKind } from './rawLayout.js';
@@ -5,12 +6,15 @@ import type { RawKind } from './rawLayout.js';
 /**
  * The columns of the raw Parquet files, per dataset. Types are what DuckDB writes and every reader sees:
  * TIMESTAMPTZ is Parquet TIMESTAMP(MICROS, UTC-adjusted), DOUBLE is a 64-bit float, INTEGER/BIGINT are
- * 32/64-bit integers, VARCHAR is a UTF-8 string. Event-specific columns are null for other event types.
+ * 32/64-bit integers, VARCHAR is a UTF-8 string, BOOLEAN is a Parquet BOOLEAN. Event-specific columns are null for other event types.
  * The lineage columns say which log message a row came from: (source_partition, source_offset) is unique
  * within one topic, and the file name says the topic.
  */
 
-export type RawColumnType = 'VARCHAR' | 'TIMESTAMPTZ' | 'DOUBLE' | 'INTEGER' | 'BIGINT';
+export type RawColumnType = 'VARCHAR' | 'TIMESTAMPTZ' | 'DOUBLE' | 'INTEGER' | 'BIGINT' | 'BOOLEAN';
+
+/** A cell as a column's `cell` returns it. */
+export type RawCell = string | number | boolean | null;
 
 /** A landed message: the validated value, its event time and where it came from. */
 export interface RawRow<T> {
@@ -26,14 +30,14 @@ export interface RawColumn<T> {
   type: RawColumnType;
   /** What the column means, with its unit. */
   description: string;
-  /** The cell: epoch ms for TIMESTAMPTZ, a number for DOUBLE/INTEGER/BIGINT, a string for VARCHAR, or null. */
-  cell: (row: RawRow<T>) => string | number | null;
+  /** The cell: epoch ms for TIMESTAMPTZ, a number for DOUBLE/INTEGER/BIGINT, a string for VARCHAR, a boolean for BOOLEAN, or null. */
+  cell: (row: RawRow<T>) => RawCell;
 }
 
 export interface RawDataset<T> {
   kind: RawKind;
   /** The contract every landed row passed (the shared validator's schema). */
-  contract: typeof Telemetry | typeof MachineEvent;
+  contract: typeof Telemetry | typeof MachineEvent | typeof Anomaly;
   /** The field holding the event time. */
   timeField: 'timestamp' | 'event_timestamp';
   columns: RawColumn<T>[];
@@ -165,7 +169,58 @@ export const RAW_EVENTS: RawDataset<MachineEvent> = {
   ],
 };
 
-export const RAW_DATASETS = { telemetry: RAW_TELEMETRY, events: RAW_EVENTS } as const;
+/** Raw anomalies as the speed layer published them: one row per message (a republished anomaly is two rows). */
+export const RAW_ANOMALIES: RawDataset<Anomaly> = {
+  kind: 'anomalies',
+  contract: Anomaly,
+  timeField: 'timestamp',
+  columns: [
+    {
+      name: 'device_id',
+      type: 'VARCHAR',
+      description: 'device id, stored literally',
+      cell: (r) => r.value.device_id,
+    },
+    {
+      name: 'timestamp',
+      type: 'TIMESTAMPTZ',
+      description: 'event time of the reading that raised it (UTC, µs)',
+      cell: (r) => r.ms,
+    },
+    {
+      name: 'anomaly_type',
+      type: 'VARCHAR',
+      description: 'snake_case rule name, e.g. high_temperature',
+      cell: (r) => r.value.anomaly_type,
+    },
+    {
+      name: 'severity',
+      type: 'VARCHAR',
+      description: 'low | medium | high | critical',
+      cell: (r) => r.value.severity,
+    },
+    { name: 'description', type: 'VARCHAR', description: 'what was seen', cell: (r) => r.value.description },
+    {
+      name: 'is_confirmed',
+      type: 'BOOLEAN',
+      description: 'auto-confirmed by the speed layer',
+      cell: (r) => r.value.is_confirmed,
+    },
+    {
+      name: 'confirmed_by',
+      type: 'VARCHAR',
+      description: '"system" when auto-confirmed, otherwise null',
+      cell: (r) => r.value.confirmed_by,
+    },
+    ...lineage<Anomaly>(),
+  ],
+};
+
+export const RAW_DATASETS = {
+  telemetry: RAW_TELEMETRY,
+  events: RAW_EVENTS,
+  anomalies: RAW_ANOMALIES,
+} as const;
 
 /** `CREATE TABLE name (col TYPE, …)` for a dataset's columns (names are the constants above). */
 export function rawTableDdl(

@@ -1,12 +1,13 @@
 import type { LakeSummary } from '../lake/lakeSummary.js';
 import type { LandingStats } from '../lake/landingSink.js';
+import { RAW_KINDS } from '../lake/rawLayout.js';
 
 /**
  * What one landing run did, one row per dataset: files, rows and bytes written, plus dead letters.
  * @example displayTable(tabulateLanding(await runLandingSink({ log, store, config, untilEnd: true })));
  */
 export function tabulateLanding(stats: LandingStats) {
-  return (['telemetry', 'events'] as const).map((kind) => ({
+  return RAW_KINDS.map((kind) => ({
     dataset: `raw/${kind}`,
     files: stats[kind].files,
     rows: stats[kind].rows,

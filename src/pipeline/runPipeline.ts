@@ -8,7 +8,7 @@ import { topicName } from '../config/names.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { DEFAULT_PLANT, historySimulation } from '../ingest/index.js';
 import { summarizeLake } from '../lake/lakeSummary.js';
-import { type LandingStats, runLandingSink } from '../lake/landingSink.js';
+import { type LandingStats, landedRows, runLandingSink } from '../lake/landingSink.js';
 import { RAW_KINDS, type RawKind, rawPrefix } from '../lake/rawLayout.js';
 import { type AnomalySummary, summarizeAnomalies } from '../speed/anomalySummary.js';
 import type { PrecursorReport } from '../speed/precursors.js';
@@ -131,7 +131,7 @@ export async function runPipeline(
     const { totals } = await summarizeLake(store, rawPrefix(kind));
     lake[kind] = { files: totals.objects, rows: totals.rows, bytes: totals.bytes };
   }
-  effects.onStep?.('land', 'done', `${landing.telemetry.rows + landing.events.rows} rows landed`);
+  effects.onStep?.('land', 'done', `${landedRows(landing)} rows landed`);
 
   effects.onStep?.('batch', 'start');
   const catalog = await stack.catalog();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { openLog } from '../../src/bus/openLog.js';
 import { loadConfig } from '../../src/config/config.js';
+import { GROUPS, topicName } from '../../src/config/names.js';
 import { openLakeReader } from '../../src/lake/lakeReader.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { runCli, tempDataDir } from '../support/cli.js';
@@ -60,6 +62,76 @@ describe('lambda-iot land', () => {
     const human = await runCli(['lake', 'ls', '--prefix', 'raw/events/'], env);
     expect(human.stdout).toMatch(/raw\/events\/date=2025-04-01\/\s+\d+\s+\d+\s+[\d.]+ KiB/);
     expect(human.stdout).not.toContain('raw/telemetry');
+  }, 180_000);
+
+  it('anomalies: after a crash between writing a file and committing, a restart lands each one exactly once', async () => {
+    const dataDir = tempDataDir('land-anomalies');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir, LAMBDA_IOT_LAND_FILE_ROWS: '40' };
+    const config = loadConfig(env);
+    const topic = topicName(config, 'anomalies');
+    // 8 devices × 60 anomalies, one every 40 minutes from 2025-04-01 10:00: three event dates.
+    const T0 = Date.UTC(2025, 3, 1, 10);
+    const messages = [];
+    for (let i = 0; i < 60; i++) {
+      for (let d = 0; d < 8; d++) {
+        const ms = T0 + i * 40 * 60_000;
+        const anomaly = {
+          device_id: `device_${d}`,
+          timestamp: new Date(ms).toISOString().replace('.000Z', 'Z'),
+          anomaly_type: i % 2 === 0 ? 'high_temperature' : 'high_vibration',
+          severity: 'high',
+          description: 'seen in a test',
+          is_confirmed: i % 3 === 0,
+          confirmed_by: i % 3 === 0 ? 'system' : null,
+        };
+        messages.push({ key: anomaly.device_id, value: JSON.stringify(anomaly), timestamp: ms });
+      }
+    }
+    const log = await openLog(config);
+    try {
+      await log.produce(topic, messages);
+    } finally {
+      await log.close();
+    }
+
+    const crashed = await runCli(['land', '--until-idle', '1s'], {
+      ...env,
+      LAMBDA_IOT_TEST_CRASH_AT: 'land:after-put',
+      LAMBDA_IOT_TEST_CRASH_AFTER: '3',
+    });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(crashed.stderr).toContain('crash hook fired: land:after-put');
+    const restarted = await runCli(['land', '--until-idle', '1s', '--json'], env);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    const stats = JSON.parse(restarted.stdout);
+    const resumedFromLake = stats.resumedFrom.filter(
+      (r: { topic: string; lake?: number; committed: number }) =>
+        r.topic === topic && r.lake !== undefined && r.lake > r.committed,
+    );
+    expect(resumedFromLake.length).toBeGreaterThan(0);
+
+    const store = await openObjectStore(config);
+    const lake = await openLakeReader(store, { dataDir });
+    try {
+      const counts = await lake.query(
+        `SELECT count(*) AS rows, count(DISTINCT (source_partition, source_offset)) AS distinct,
+                count(*) FILTER (WHERE is_confirmed) AS confirmed, min(strftime("timestamp", '%Y-%m-%d')) AS first_date
+         FROM raw_anomalies`,
+      );
+      expect(counts).toEqual([{ rows: 480, distinct: 480, confirmed: 160, first_date: '2025-04-01' }]);
+    } finally {
+      lake.close();
+      await store.close();
+    }
+    const after = await openLog(config);
+    try {
+      const committed = await after.committedOffsets(GROUPS.landing, topic);
+      expect([...committed.values()].reduce((a, b) => a + b, 0)).toBe(480);
+    } finally {
+      await after.close();
+    }
+    const human = await runCli(['lake', 'ls', '--prefix', 'raw/anomalies/'], env);
+    expect(human.stdout).toMatch(/raw\/anomalies\/date=2025-04-03\/\s+\d+\s+\d+\s+[\d.]+ KiB/);
   }, 180_000);
 
   it('rules tune --source lake prints the same table as from the log', async () => {

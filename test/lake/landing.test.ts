@@ -1,102 +1,29 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openLog } from '../../src/bus/openLog.js';
-import type { Log } from '../../src/bus/port.js';
-import { type Config, loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { GROUPS, topicName } from '../../src/config/names.js';
-import { InvalidArgumentError } from '../../src/errors.js';
-import { openLakeReader } from '../../src/lake/lakeReader.js';
 import { storeAsyncBuffer, summarizeLake } from '../../src/lake/lakeSummary.js';
 import { runLandingSink } from '../../src/lake/landingSink.js';
-import { parseRawFileKey, rawFileKey } from '../../src/lake/rawLayout.js';
-import type { ObjectStore } from '../../src/store/objectStore.js';
+import { parseRawFileKey } from '../../src/lake/rawLayout.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { tempDataDir } from '../support/cli.js';
 import { randomBucket, s3ForTests } from '../support/s3.js';
 import { requireService } from '../support/services.js';
+import {
+  closeLakesAfterEach,
+  DAY,
+  embeddedLake,
+  produceReadings,
+  rawRows,
+  reading,
+  T0,
+  trackLake,
+} from './landingFixtures.js';
 
-const DAY = 86_400_000;
-const T0 = Date.UTC(2025, 3, 1, 10, 0, 0);
-
-const reading = (device: string, ms: number, vibration = 0.5) => ({
-  device_id: device,
-  timestamp: new Date(ms).toISOString().replace('.000Z', 'Z'),
-  energy_usage: 1.25,
-  temperature: 22.5,
-  vibration,
-  signal_strength: 90,
-});
-
-interface Lake {
-  config: Config;
-  log: Log;
-  store: ObjectStore;
-}
-
-const open: Lake[] = [];
-afterEach(async () => {
-  for (const lake of open.splice(0)) {
-    await lake.log.close();
-    await lake.store.close();
-  }
-});
-
-async function embeddedLake(env: Record<string, string> = {}): Promise<Lake> {
-  const config = loadConfig({
-    LAMBDA_IOT_DATA_DIR: tempDataDir('landing'),
-    LAMBDA_IOT_PARTITIONS: '2',
-    ...env,
-  });
-  const lake = { config, log: await openLog(config), store: await openObjectStore(config) };
-  open.push(lake);
-  return lake;
-}
-
-/** Produces readings keyed by device (so one device stays in one partition, in order). */
-async function produceReadings(lake: Lake, readings: object[]): Promise<void> {
-  await lake.log.produce(
-    topicName(lake.config, 'telemetry'),
-    readings.map((r) => ({
-      key: (r as { device_id: string }).device_id,
-      value: JSON.stringify(r),
-      timestamp: Date.parse((r as { timestamp: string }).timestamp),
-    })),
-  );
-}
-
-async function rawRows(lake: Lake, sql: string): Promise<Record<string, unknown>[]> {
-  const reader = await openLakeReader(lake.store, { dataDir: lake.config.dataDir });
-  try {
-    return await reader.query(sql);
-  } finally {
-    reader.close();
-  }
-}
-
-describe('raw layout', () => {
-  it('names files by topic, partition and offset range, and reads the names back', () => {
-    const file = {
-      kind: 'telemetry' as const,
-      date: '2025-04-01',
-      topic: 'ws-1.iot-telemetry',
-      partition: 3,
-      firstOffset: 100,
-      lastOffset: 199,
-    };
-    const key = rawFileKey(file);
-    expect(key).toBe('raw/telemetry/date=2025-04-01/ws-1.iot-telemetry-3-100-199.parquet');
-    expect(parseRawFileKey(key)).toEqual(file);
-    expect(parseRawFileKey('raw/telemetry/date=2025-04-01/manual-bad.parquet')).toBeUndefined();
-    expect(parseRawFileKey('raw/telemetry/date=2025-02-30/iot-telemetry-0-1-2.parquet')).toBeUndefined();
-    expect(() => rawFileKey({ ...file, topic: '../../etc' })).toThrow(
-      /lake key part rejected: '\.\.\/\.\.\/etc/,
-    );
-    expect(() => rawFileKey({ ...file, topic: '../../etc' })).toThrow(InvalidArgumentError);
-    expect(() => rawFileKey({ ...file, date: '2025-13-01' })).toThrow(/not a date/);
-  });
-});
+closeLakesAfterEach();
 
 describe('landing sink (embedded log, local store)', () => {
   it('lands every valid message once as typed Parquet, one event date and one offset range per file', async () => {
@@ -346,12 +273,11 @@ describe.runIf(s3Available)('landing sink into S3 (s3rver)', () => {
       LAMBDA_IOT_S3_ENDPOINT: s3!.endpoint,
       LAMBDA_IOT_S3_BUCKET: randomBucket('landing'),
     });
-    const lake = {
+    const lake = trackLake({
       config,
       log: await openLog(config),
       store: await openObjectStore(config, { credentials: s3!.credentials }),
-    };
-    open.push(lake);
+    });
     const readings = Array.from({ length: 30 }, (_, i) => reading(`d-${i % 3}`, T0 + i * 3_600_000));
     await produceReadings(lake, readings);
     const stats = await runLandingSink({ ...lake, untilEnd: true });

@@ -7,11 +7,11 @@ import { withCliStack } from '../context.js';
 import { untilIdleMs } from '../options.js';
 import { printJson, say, stopSignal, writeOut } from '../output.js';
 
-/** One line of counters, e.g. "read 98,013 · telemetry 28 files 97,991 rows 1.2 MB · events … · dead-lettered 0". */
+/** One line of counters, e.g. "read 101,590 · telemetry 28 files 97,991 rows 1.1 MiB · events … · anomalies … · dead-lettered 0". */
 export function formatLandingStats(s: LandingStats): string {
   const kind = (name: string, t: LandingStats['telemetry']) =>
     `${name} ${formatCount(t.files)} files ${formatCount(t.rows)} rows ${formatBytes(t.bytes)}`;
-  return `read ${formatCount(s.read)} · ${kind('telemetry', s.telemetry)} · ${kind('events', s.events)} · dead-lettered ${formatCount(s.deadLettered)}`;
+  return `read ${formatCount(s.read)} · ${kind('telemetry', s.telemetry)} · ${kind('events', s.events)} · ${kind('anomalies', s.anomalies)} · dead-lettered ${formatCount(s.deadLettered)}`;
 }
 
 function formatResume(s: LandingStats): string {
@@ -28,8 +28,9 @@ export function registerLand(program: Command): void {
   program
     .command('land')
     .description(
-      'Run the landing sink: consume iot-telemetry and iot-events as group lambda_batch_ingestion and write typed Parquet ' +
-        'files to raw/{telemetry|events}/date=YYYY-MM-DD/{topic}-{partition}-{firstOffset}-{lastOffset}.parquet in the ' +
+      'Run the landing sink: consume iot-telemetry, iot-events and iot-anomalies as group lambda_batch_ingestion and ' +
+        'write typed Parquet files to ' +
+        'raw/{telemetry|events|anomalies}/date=YYYY-MM-DD/{topic}-{partition}-{firstOffset}-{lastOffset}.parquet in the ' +
         'configured store (a local directory by default, S3/MinIO with LAMBDA_IOT_STORE=s3). Each file holds a contiguous ' +
         'offset range of one partition, all of one event date. Invalid messages go to iot-dlq with the reason.\n\n' +
         'A file is written when it reaches LAMBDA_IOT_LAND_FILE_ROWS rows, when the event date changes, at the end of the ' +

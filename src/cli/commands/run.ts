@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_PLANT } from '../../ingest/simulationOptions.js';
+import { landedRows } from '../../lake/landingSink.js';
+import { RAW_KINDS } from '../../lake/rawLayout.js';
 import { type PipelineSummary, runPipeline } from '../../pipeline/runPipeline.js';
 import { formatBytes, formatCount, formatPercent } from '../../util/format.js';
 import { withCliStack } from '../context.js';
@@ -41,10 +43,14 @@ export function formatSummary(s: PipelineSummary): string {
   }
   const l = s.lake;
   lines.push(
-    `land       ${formatCount(s.landing.telemetry.rows + s.landing.events.rows)} rows landed this run, ${formatCount(s.landing.deadLettered)} dead-lettered; lake ${l.store}:`,
-    `           telemetry ${formatCount(l.telemetry.files)} files, ${formatCount(l.telemetry.rows)} rows, ${formatBytes(l.telemetry.bytes)}`,
-    `           events    ${formatCount(l.events.files)} files, ${formatCount(l.events.rows)} rows, ${formatBytes(l.events.bytes)}`,
+    `land       ${formatCount(landedRows(s.landing))} rows landed this run, ${formatCount(s.landing.deadLettered)} dead-lettered; lake ${l.store}:`,
   );
+  for (const kind of RAW_KINDS) {
+    const k = l[kind];
+    lines.push(
+      `           ${kind.padEnd(9)} ${formatCount(k.files)} files, ${formatCount(k.rows)} rows, ${formatBytes(k.bytes)}`,
+    );
+  }
   const b = s.batch;
   if (b.range === null)
     lines.push(`batch      nothing new to build (${b.reason}); main at ${b.mainHash.slice(0, 12)}`);
