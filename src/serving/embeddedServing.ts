@@ -25,6 +25,19 @@ import { readServingSql, VIEW_KEYS } from './servingSql.js';
 /** The Gold table whose snapshot the serving layer tracks, and the other Gold tables it copies with it. */
 export const GOLD_HEALTH_TABLE = 'iot.gold_device_health';
 const OTHER_GOLD_TABLES = ['gold_failure_predictions', 'gold_maintenance_schedule'] as const;
+/** Every table a reset empties (serving_watermark is cleared, not emptied). */
+const SERVING_TABLES = [
+  'anomalies_streaming',
+  'device_health_rt',
+  'anomaly_reviews',
+  'gold_device_health',
+  ...OTHER_GOLD_TABLES,
+  'anomaly_rollup',
+  'unified_device_health',
+  'dirty_hours',
+  'dirty_days',
+  'view_refreshes',
+];
 
 /** What the serving layer records about the Gold it serves. */
 export interface ServedWatermark {
@@ -387,6 +400,21 @@ export class EmbeddedServing implements Serving {
       tables[table] = row?.n ?? 0;
     }
     return { kind: 'embedded', where: this.describe(), freshness, refreshes, tables };
+  }
+
+  async reset(): Promise<void> {
+    await this.duck.run('begin transaction');
+    try {
+      for (const table of SERVING_TABLES) await this.duck.run(`delete from ${table}`);
+      await this.duck.run(
+        'update serving_watermark set closed_through = null, gold_snapshot_id = null, gold_commit = null, updated_at = null',
+      );
+      await this.duck.run('commit');
+    } catch (error) {
+      await this.duck.run('rollback').catch(() => undefined);
+      throw error;
+    }
+    this.unifiedStale = true;
   }
 
   async close(): Promise<void> {

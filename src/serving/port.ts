@@ -94,5 +94,7 @@ export interface Serving {
   /** Runs one read-only statement with bound `$name` parameters. */
   query(sql: string, params?: QueryParams): Promise<QueryResult>;
   status(): Promise<ServingStatus>;
+  /** Empties every serving table (the schema stays) before a rebuild from the lake and the log. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }

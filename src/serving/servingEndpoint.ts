@@ -37,6 +37,7 @@ export function serialize(serving: Serving): Serving {
     refresh: (views, options) => run(() => serving.refresh(views, options)),
     query: (sql, params) => run(() => serving.query(sql, params)),
     status: () => run(() => serving.status()),
+    reset: () => run(() => serving.reset()),
     close: () => run(() => serving.close()),
   };
 }
@@ -137,6 +138,9 @@ export function remoteServing(address: EndpointAddress, where: string): Serving 
     refresh: (views, options) => callOwner(address, 'refresh', [views, options]),
     query: (sql, params) => callOwner(address, 'query', [sql, params]),
     status: () => callOwner(address, 'status', []),
+    reset: async () => {
+      throw new KitError('serving reset: only the owner process rebuilds (run `lambda-iot serve --rebuild`)');
+    },
     close: async () => undefined,
   };
 }
