@@ -1,7 +1,7 @@
 import type { Connection, FieldPacket } from 'mysql2/promise';
-import { MAIN_BRANCH } from '../catalog/port.js';
+import { type Catalog, MAIN_BRANCH } from '../catalog/port.js';
+import type { Config } from '../config/config.js';
 import { CatalogNotFoundError, KitError } from '../errors.js';
-import type { Stack } from '../pipeline/stack.js';
 import { CLOSED_THROUGH_PROPERTY, GOLD_HEALTH_TABLE } from './embeddedServing.js';
 import {
   type GoldAttachment,
@@ -35,6 +35,12 @@ export const STARROCKS_ROUTINE_LOADS = [
   'device_health_rt_load',
   'anomaly_reviews_load',
 ];
+
+/** What the adapter needs of the stack: the settings and the catalog (for the snapshot it serves). */
+export interface StarrocksStack {
+  config: Config;
+  catalog(): Promise<Pick<Catalog, 'loadTable'>>;
+}
 
 /** A StarRocks (or MySQL-protocol) failure, with where it came from; never holds a secret. */
 export class StarrocksError extends KitError {}
@@ -147,7 +153,7 @@ export async function applySqlFiles(
 const READ_ONLY_START = new Set(['SELECT', 'WITH', 'SHOW', 'DESC', 'DESCRIBE', 'EXPLAIN']);
 
 /** Replaces `$name` parameters outside quotes by escaped values; checks the statement only reads. */
-export function bindReadOnly(sql: string, params: QueryParams, escape: (v: unknown) => string): string {
+export function bindReadOnly(sql: string, params: QueryParams, escapeValue: (v: unknown) => string): string {
   const statements = splitStatements({ name: 'query', text: sql });
   if (statements.length !== 1) {
     throw new ReadOnlyQueryError(`sql: exactly one statement per call (got ${statements.length})`);
@@ -169,7 +175,7 @@ export function bindReadOnly(sql: string, params: QueryParams, escape: (v: unkno
     } else if (c === '$' && /[A-Za-z_]/.test(body[i + 1] ?? '')) {
       const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(body.slice(i + 1))![0];
       if (!(name in params)) throw new ReadOnlyQueryError(`sql: no value for parameter $${name}`);
-      out += escape(params[name]);
+      out += escapeValue(params[name]);
       i += name.length + 1;
     } else {
       out += c;
@@ -234,7 +240,7 @@ export class StarrocksServing implements Serving {
 
   private constructor(
     private readonly connection: Connection,
-    private readonly stack: Stack,
+    private readonly stack: StarrocksStack,
     private readonly url: StarrocksUrl,
     private readonly files: SqlFile[],
   ) {}
@@ -243,7 +249,7 @@ export class StarrocksServing implements Serving {
    * Connects to LAMBDA_IOT_STARROCKS_URL (the database is used when it exists; applySchema creates it).
    * @example const serving = await StarrocksServing.open(stack); await serving.applySchema();
    */
-  static async open(stack: Stack, files: SqlFile[] = readSqlFiles()): Promise<StarrocksServing> {
+  static async open(stack: StarrocksStack, files: SqlFile[] = readSqlFiles()): Promise<StarrocksServing> {
     const raw = stack.config.starrocksUrl;
     if (!raw) throw new StarrocksError('starrocks: LAMBDA_IOT_STARROCKS_URL is not set');
     const url = parseStarrocksUrl(raw);
