@@ -134,6 +134,20 @@ export {
 export { groundTruthDir, type SimulationManifest, simulationId } from './pipeline/simulationRun.js';
 export { openStack, type Stack, type StackOptions, withStack } from './pipeline/stack.js';
 export * from './schema/index.js';
+export { EmbeddedServing, servingFile } from './serving/embeddedServing.js';
+export { openServing, type ServingHandle } from './serving/openServing.js';
+export type {
+  GoldAttachment,
+  QueryParams,
+  QueryResult,
+  RefreshResult,
+  Serving,
+  ServingStatus,
+  ServingView,
+} from './serving/port.js';
+export { checkStarrocksSql } from './serving/starrocksChecks.js';
+export { StarrocksServing } from './serving/starrocksServing.js';
+export { readSqlFiles, type SqlFile, splitStatements, starrocksSqlDir } from './serving/starrocksSql.js';
 export { type AnomalySummary, summarizeAnomalies } from './speed/anomalySummary.js';
 export { pickAutoConfirmation } from './speed/autoConfirmation.js';
 export {

@@ -64,6 +64,16 @@ export interface Config {
   publishRetries: number;
   /** Serving layer: days of rows kept, back from the newest event date served. Default 365. */
   servingRetentionDays: number;
+  /** Serving layer implementation. Default embedded. */
+  serving: 'embedded' | 'starrocks';
+  /** StarRocks FE URL (mysql://…; secret); required with serving starrocks. */
+  starrocksUrl?: string;
+  /** Kafka brokers as StarRocks sees them. Default: kafkaBrokers. */
+  starrocksKafkaBrokers?: string[];
+  /** Nessie root as StarRocks sees it. Default: nessieUri. */
+  starrocksNessieUri?: string;
+  /** S3 endpoint as StarRocks sees it. Default: s3Endpoint. */
+  starrocksS3Endpoint?: string;
   /** Test hook: named crash point. */
   testCrashAt?: string;
 }
@@ -96,6 +106,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = values as unknown as Config;
   config.dataDir = path.resolve(config.dataDir);
   config.s3ForcePathStyle ??= config.s3Endpoint !== undefined;
+  if (config.serving === 'starrocks') {
+    if (!config.starrocksUrl) {
+      throw new ConfigError(
+        'LAMBDA_IOT_STARROCKS_URL',
+        'LAMBDA_IOT_SERVING=starrocks needs LAMBDA_IOT_STARROCKS_URL (mysql://user:password@host:9030/database)',
+      );
+    }
+    config.starrocksKafkaBrokers ??= config.kafkaBrokers;
+    config.starrocksNessieUri ??= config.nessieUri;
+    config.starrocksS3Endpoint ??= config.s3Endpoint;
+  }
   if (config.kafkaSaslMechanism && !(config.kafkaSaslUsername && config.kafkaSaslPassword)) {
     throw new ConfigError(
       'LAMBDA_IOT_KAFKA_SASL_USERNAME',

@@ -271,6 +271,46 @@ export const SETTINGS = [
       'Serving layer: keep this many days of rows (counted back from the newest event date served, not the wall clock); older anomalies, real-time and view rows are deleted at refresh.',
   },
   {
+    env: 'LAMBDA_IOT_SERVING',
+    key: 'serving',
+    schema: z.enum(['embedded', 'starrocks']),
+    default: 'embedded',
+    description:
+      'Serving layer: embedded (a DuckDB file under the data directory, one owner process) or starrocks (LAMBDA_IOT_STARROCKS_URL; StarRocks loads the topics itself).',
+  },
+  {
+    env: 'LAMBDA_IOT_STARROCKS_URL',
+    key: 'starrocksUrl',
+    schema: z
+      .string()
+      .regex(/^mysql:\/\//, 'expected mysql://user:password@host:9030/database')
+      .optional(),
+    description:
+      'StarRocks FE over the MySQL protocol, mysql://user:password@host:9030/database (database default iot); required with LAMBDA_IOT_SERVING=starrocks (never printed).',
+    secret: true,
+  },
+  {
+    env: 'LAMBDA_IOT_STARROCKS_KAFKA_BROKERS',
+    key: 'starrocksKafkaBrokers',
+    schema: brokerList.optional(),
+    description:
+      "Kafka brokers as StarRocks' routine loads reach them (inside its network), host:port,…; default LAMBDA_IOT_KAFKA_BROKERS.",
+  },
+  {
+    env: 'LAMBDA_IOT_STARROCKS_NESSIE_URI',
+    key: 'starrocksNessieUri',
+    schema: z.url().optional(),
+    description:
+      'Nessie server root as StarRocks reaches it, for its Iceberg REST catalog of the lake (…/iceberg/main); default LAMBDA_IOT_NESSIE_URI.',
+  },
+  {
+    env: 'LAMBDA_IOT_STARROCKS_S3_ENDPOINT',
+    key: 'starrocksS3Endpoint',
+    schema: z.url().optional(),
+    description:
+      "S3 (MinIO) endpoint as StarRocks reaches it, for reading the lake's files; default LAMBDA_IOT_S3_ENDPOINT. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.",
+  },
+  {
     env: 'LAMBDA_IOT_TEST_CRASH_AT',
     key: 'testCrashAt',
     schema: z.string().optional(),

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../util/atomicFile.js';
 import { EmbeddedServing, servingFile } from './embeddedServing.js';
 import type { Serving, ServingContext } from './port.js';
 import { type EndpointAddress, remoteServing, serialize, startServingEndpoint } from './servingEndpoint.js';
+import { StarrocksServing } from './starrocksServing.js';
 
 /** What owner.json records: who owns the serving file and where it answers. */
 export interface OwnerRecord extends EndpointAddress {
@@ -76,7 +77,7 @@ async function reachOwner(file: string): Promise<{ record: OwnerRecord; serving:
  * Opens the serving layer the DuckDB way: one read-write owner per file. While an owner lives (its pid in
  * <data dir>/serving/owner.json answers), calls go to its endpoint. Otherwise this process opens the file
  * itself and becomes the owner while it runs, answering others; a stale owner.json (dead pid) is taken
- * over. When two processes find no owner at once, the one whose open fails on DuckDB's lock waits for the
+ * over. With LAMBDA_IOT_SERVING=starrocks, a direct connection to StarRocks (no owner). When two processes find no owner at once, the one whose open fails on DuckDB's lock waits for the
  * other's owner.json and uses its endpoint.
  * @example const handle = await openServing(stack); try { await handle.serving.query('select 1'); } finally { await handle.close(); }
  */
@@ -84,6 +85,11 @@ export async function openServing(
   stack: ServingContext,
   options: OpenServingOptions = {},
 ): Promise<ServingHandle> {
+  if (stack.config.serving === 'starrocks') {
+    // StarRocks serves many clients itself: every process connects directly, nobody owns anything
+    const serving = await StarrocksServing.open(stack);
+    return { serving, owner: true, close: () => serving.close() };
+  }
   const file = ownerFile(stack);
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   for (;;) {

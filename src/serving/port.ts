@@ -4,6 +4,7 @@ import type { IcebergContext } from '../iceberg/tableWriter.js';
 import type { Anomaly } from '../schema/anomaly.js';
 import type { AnomalyReview } from '../schema/anomalyReview.js';
 import type { DeviceDayHealth } from '../schema/deviceDayHealth.js';
+import type { MaterializedViewState, RoutineLoadState } from './starrocksStatus.js';
 
 /**
  * The serving port: the layer that answers queries by merging the batch view (Gold, complete but late)
@@ -77,6 +78,12 @@ export interface ServingStatus {
   refreshes: { view_name: string; refreshed_at: string; mode: string; keys: number; duration_ms: number }[];
   /** Rows per serving table. */
   tables: Record<string, number>;
+  /** StarRocks: the kit's routine loads (state, reason, error log, offsets). */
+  routineLoads?: RoutineLoadState[];
+  /** StarRocks: the views' last refresh state and error. */
+  materializedViews?: MaterializedViewState[];
+  /** What needs a person (a paused or cancelled load, a failed refresh); `serve status` exits 1 when any. */
+  problems?: string[];
 }
 
 export interface Serving {

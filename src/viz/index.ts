@@ -16,6 +16,7 @@ export {
   type ThresholdSweepChartOptions,
   type ThresholdSweepPoint,
 } from './chartThresholdSweep.js';
+export { chartUnifiedCriticality } from './chartUnifiedCriticality.js';
 export { findPngFonts, type PngFonts } from './fonts.js';
 export { type ChartSpec, type PngOptions, renderPng, renderSvg, svgToPng } from './render.js';
 export { describeMetricAxis, METRIC_UNITS } from './units.js';

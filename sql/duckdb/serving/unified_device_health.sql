@@ -14,7 +14,8 @@
 --   criticality_score        round((1 − health)·0.6 + least(pending, 10)/10·0.3 + (dsm > 90 ? 0.1 : 0), 2)
 --   priority                 P0: 1 − health > 0.7 or dsm > 120; P1: > 0.5 or dsm > 90;
 --                            P2: vibration_anomalies > 5 or temp_anomalies > 3; else P3
--- Written in the SQL subset DuckDB and StarRocks share. The refresh filters it to the dirty device-days.
+-- Written in the SQL subset DuckDB and StarRocks share (sql/starrocks/51_unified_device_health.sql holds the
+-- StarRocks copy; test/serving/starrocksViews.test.ts checks both give the same rows). The refresh filters it to the dirty device-days.
 
 with watermark as (
   select closed_through from serving_watermark
@@ -69,7 +70,9 @@ realtime_rows as (
     case
       when b.days_since_maintenance is null then null
       when b.days_since_maintenance >= 999 then 999
-      else b.days_since_maintenance + date_diff('day', b.date, r.date)
+      -- abs(): date_diff takes its dates in opposite orders in DuckDB and StarRocks; r.date is always
+      -- after the newest batch date, so the distance is the same in both (sql/starrocks runs this SELECT too)
+      else b.days_since_maintenance + abs(date_diff('day', b.date, r.date))
     end as days_since_maintenance,
     r.vibration_anomalies,
     cast(null as bigint) as temp_anomalies

@@ -4,7 +4,7 @@ import { GROUPS, qualifiedName, topicName } from '../../config/names.js';
 import { CliError } from '../../errors.js';
 import type { Stack } from '../../pipeline/stack.js';
 import { openServing, type ServingHandle } from '../../serving/openServing.js';
-import type { ServingStatus } from '../../serving/port.js';
+import type { Serving, ServingStatus } from '../../serving/port.js';
 import { runServingIngest, type ServingIngestStats } from '../../serving/servingIngest.js';
 import { formatCount } from '../../util/format.js';
 import { formatTextTable } from '../../util/formatTable.js';
@@ -61,12 +61,36 @@ export function formatStatus(status: ServingStatus, lag: { topic: string; lag: n
     ),
     '',
   );
-  lines.push(
-    formatTextTable(
-      lag.map((l) => ({ topic: l.topic, 'lambda_serving lag': l.lag ?? 'n/a' })),
-      'ingest',
-    ),
-  );
+  if (status.routineLoads) {
+    lines.push(
+      formatTextTable(
+        status.routineLoads.map((l) => ({
+          'routine load': l.name,
+          state: l.state,
+          'loaded rows': l.statistic.loadedRows ?? 'n/a',
+          'error rows': l.statistic.errorRows ?? 'n/a',
+          progress: JSON.stringify(l.progress),
+          latest: l.latest ? JSON.stringify(l.latest) : 'n/a',
+        })),
+        'routine loads (StarRocks)',
+      ),
+      '',
+    );
+  }
+  if (lag.length > 0) {
+    lines.push(
+      formatTextTable(
+        lag.map((l) => ({ topic: l.topic, 'lambda_serving lag': l.lag ?? 'n/a' })),
+        'ingest',
+      ),
+    );
+  }
+  if (status.problems) {
+    lines.push(
+      status.problems.length === 0 ? 'healthy: every routine load runs, every view refreshed' : 'PROBLEMS:',
+    );
+    for (const problem of status.problems) lines.push(`  ${problem}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -80,6 +104,54 @@ async function servingLag(stack: Stack): Promise<{ topic: string; lag: number | 
     out.push({ topic, lag: lag?.lag ?? null });
   }
   return out;
+}
+
+const WATCH_MS = 30_000;
+
+/**
+ * `serve` on StarRocks: StarRocks loads the topics itself (routine loads), so the kit applies sql/starrocks
+ * (idempotently), records the batch watermark and refreshes the views, then watches: after each publish
+ * it sees on main it refreshes the lake table and the views, and it reports a routine load that pauses or
+ * a refresh that fails as soon as it sees one. With --until-idle: one pass, then stop.
+ */
+async function serveStarrocks(
+  serving: Serving,
+  options: { idleMs: number | undefined; json?: boolean; signal: AbortSignal },
+): Promise<void> {
+  await serving.applySchema();
+  let gold = await serving.attachGold();
+  let refreshed = await serving.refresh();
+  let status = await serving.status();
+  const report = (problems: readonly string[]) => {
+    for (const problem of problems) say(`serve: ${problem}`);
+  };
+  if (!options.json) {
+    say(
+      `serving ${serving.describe()}: schema applied; Gold ${gold.snapshotId === null ? 'not published yet' : `snapshot ${gold.snapshotId}, closed through ${gold.closedThrough ?? 'n/a'}`}; views refreshed` +
+        `${options.idleMs === undefined ? ` (watching every ${WATCH_MS / 1000} s; Ctrl-C stops)` : ''}`,
+    );
+    report(status.problems ?? []);
+  }
+  while (options.idleMs === undefined && !options.signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, WATCH_MS);
+      options.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (options.signal.aborted) break;
+    gold = await serving.attachGold();
+    if (gold.changed) {
+      refreshed = await serving.refresh();
+      if (!options.json) say(`serve: Gold snapshot ${gold.snapshotId} served; views refreshed`);
+    }
+    const previous = new Set(status.problems ?? []);
+    status = await serving.status();
+    if (!options.json) report((status.problems ?? []).filter((p) => !previous.has(p)));
+  }
+  if ((status.problems ?? []).length > 0) process.exitCode = 1;
+  if (options.json) return printJson({ gold, refreshed, problems: status.problems ?? [] });
 }
 
 export function registerServe(program: Command): void {
@@ -108,6 +180,9 @@ export function registerServe(program: Command): void {
         const stop = stopSignal();
         try {
           const { serving } = handle;
+          if (serving.kind === 'starrocks') {
+            return await serveStarrocks(serving, { idleMs, json: options.json, signal: stop.signal });
+          }
           const gold = await serving.attachGold();
           await serving.refresh();
           if (!options.json) {
@@ -156,7 +231,9 @@ export function registerServe(program: Command): void {
         const handle = await openServing(stack);
         try {
           const status = await handle.serving.status();
-          const lag = await servingLag(stack);
+          // StarRocks consumes the topics itself: its routine loads report their offsets instead of a group lag
+          const lag = status.kind === 'starrocks' ? [] : await servingLag(stack);
+          if ((status.problems ?? []).length > 0) process.exitCode = 1;
           if (options.json) return printJson({ ...status, lag, ownedBy: handle.ownedBy?.pid ?? process.pid });
           return writeOut(formatStatus(status, lag));
         } finally {
