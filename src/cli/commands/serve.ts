@@ -5,6 +5,7 @@ import { CliError } from '../../errors.js';
 import type { Stack } from '../../pipeline/stack.js';
 import { openServing, type ServingHandle } from '../../serving/openServing.js';
 import type { Serving, ServingStatus } from '../../serving/port.js';
+import { rebuildServing } from '../../serving/rebuildServing.js';
 import { runServingIngest, type ServingIngestStats } from '../../serving/servingIngest.js';
 import { formatCount } from '../../util/format.js';
 import { formatTextTable } from '../../util/formatTable.js';
@@ -167,13 +168,18 @@ export function registerServe(program: Command): void {
       '--until-idle [duration]',
       'stop after this long without new messages (default 2s when given alone)',
     )
+    .option(
+      '--rebuild',
+      'empty the serving tables and rebuild them from the lake (raw/anomalies) and the whole log first',
+    )
     .option('--json', 'print the final counters as JSON on stdout')
     .addHelpText(
       'after',
       '\nExamples:\n  $ lambda-iot serve --until-idle        # ingest what is in the log, refresh, stop\n' +
+        '  $ lambda-iot serve --rebuild --until-idle   # after deleting or damaging the serving database\n' +
         '  $ lambda-iot serve                     # keep serving until Ctrl-C\n  $ lambda-iot serve status',
     )
-    .action(async (options: { untilIdle?: string | boolean; json?: boolean }) => {
+    .action(async (options: { untilIdle?: string | boolean; rebuild?: boolean; json?: boolean }) => {
       const idleMs = untilIdleMs(options.untilIdle);
       await withCliStack(async (stack) => {
         const handle = await ownServing(stack);
@@ -183,8 +189,22 @@ export function registerServe(program: Command): void {
           if (serving.kind === 'starrocks') {
             return await serveStarrocks(serving, { idleMs, json: options.json, signal: stop.signal });
           }
+          if (options.rebuild) {
+            const rebuilt = await rebuildServing({
+              serving,
+              log: await stack.log(),
+              store: await stack.store(),
+              config: stack.config,
+              signal: stop.signal,
+            });
+            if (!options.json) {
+              say(
+                `rebuilt: ${formatCount(rebuilt.fromLake.anomalies)} anomalies from the lake, then ${formatIngest(rebuilt.fromLog).replace('serve: ', '')} replayed from the log`,
+              );
+            }
+          }
           const gold = await serving.attachGold();
-          await serving.refresh();
+          await serving.refresh(undefined, { full: options.rebuild });
           if (!options.json) {
             say(
               `serving ${serving.describe()}: Gold ${gold.snapshotId === null ? 'not published yet' : `snapshot ${gold.snapshotId}, closed through ${gold.closedThrough ?? 'n/a'}`}` +
