@@ -44,6 +44,11 @@ function formatIngest(s: ServingIngestStats): string {
   );
 }
 
+/** `serve status`'s exit code: 1 when a routine load is paused or stopped or a view's refresh failed. */
+export function statusExitCode(status: ServingStatus): number {
+  return (status.problems ?? []).length > 0 ? 1 : 0;
+}
+
 /** `serve status` as text. */
 export function formatStatus(status: ServingStatus, lag: { topic: string; lag: number | null }[]): string {
   const lines = [`serving ${status.where}`, ''];
@@ -253,7 +258,7 @@ export function registerServe(program: Command): void {
           const status = await handle.serving.status();
           // StarRocks consumes the topics itself: its routine loads report their offsets instead of a group lag
           const lag = status.kind === 'starrocks' ? [] : await servingLag(stack);
-          if ((status.problems ?? []).length > 0) process.exitCode = 1;
+          process.exitCode = statusExitCode(status);
           if (options.json) return printJson({ ...status, lag, ownedBy: handle.ownedBy?.pid ?? process.pid });
           return writeOut(formatStatus(status, lag));
         } finally {
