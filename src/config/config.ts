@@ -64,6 +64,10 @@ export interface Config {
   publishRetries: number;
   /** Serving layer: days of rows kept, back from the newest event date served. Default 365. */
   servingRetentionDays: number;
+  /** Dashboard: listening port. Default 8080. */
+  dashboardPort: number;
+  /** Dashboard: the access token (secret); required on a non-loopback bind. */
+  dashboardToken?: string;
   /** Test hook: named crash point. */
   testCrashAt?: string;
 }

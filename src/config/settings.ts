@@ -271,6 +271,21 @@ export const SETTINGS = [
       'Serving layer: keep this many days of rows (counted back from the newest event date served, not the wall clock); older anomalies, real-time and view rows are deleted at refresh.',
   },
   {
+    env: 'LAMBDA_IOT_DASHBOARD_PORT',
+    key: 'dashboardPort',
+    schema: z.coerce.number().int().min(0).max(65_535),
+    default: '8080',
+    description: 'Dashboard: the port `lambda-iot dashboard` listens on (0 picks a free one).',
+  },
+  {
+    env: 'LAMBDA_IOT_DASHBOARD_TOKEN',
+    key: 'dashboardToken',
+    schema: z.string().min(16, 'at least 16 characters').optional(),
+    description:
+      'Dashboard: the token every request must carry (Authorization: Bearer, or a cookie set by /?token=); required to bind a non-loopback host.',
+    secret: true,
+  },
+  {
     env: 'LAMBDA_IOT_TEST_CRASH_AT',
     key: 'testCrashAt',
     schema: z.string().optional(),
