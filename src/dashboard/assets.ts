@@ -66,6 +66,7 @@ export function pageHtml(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>lambda-iot · operations dashboard</title>
+<link rel="icon" href="data:,">
 ${style}
 </head>
 <body>

@@ -2,18 +2,13 @@ import type { ChartSpec } from '../render.js';
 import { type PanelRows, type PanelSize, PRIORITY_SCALE, panelFrame, UTC_DATE_AXIS } from './common.js';
 
 /**
- * Maintenance timeline: for the newest schedule, each urgent device's window from its date to its due date
- * (P0 + 1 day, P1 + 3 days). Rows: { device_id, date, due_date, priority, estimated_cost,
+ * Maintenance timeline: each device's newest schedule, from its date to its due date
+ * (P0 + 1 day, P1 + 3 days, else + 7 days). Rows: { device_id, date, due_date, priority, estimated_cost,
  * failure_risk_score } (panels/maintenance_timeline.sql). A click on a bar selects the device.
  */
 export function panelMaintenanceTimeline(rows: PanelRows, size?: PanelSize): ChartSpec {
   return {
-    ...panelFrame(
-      'Maintenance timeline',
-      'urgent devices of the newest schedule: date → due date (UTC)',
-      rows,
-      size,
-    ),
+    ...panelFrame('Maintenance timeline', "each device's newest schedule: date → due date (UTC)", rows, size),
     mark: { type: 'bar', cursor: 'pointer' },
     encoding: {
       y: {
