@@ -63,6 +63,7 @@ export {
   writeAuditPublish,
 } from './catalog/wap.js';
 export * from './config/index.js';
+export * from './dashboard/index.js';
 export { type DuckSession, openDuckSession } from './duckdb/duckSession.js';
 export * from './errors.js';
 export {
@@ -132,6 +133,8 @@ export {
 export { groundTruthDir, type SimulationManifest, simulationId } from './pipeline/simulationRun.js';
 export { openStack, type Stack, type StackOptions, withStack } from './pipeline/stack.js';
 export * from './schema/index.js';
+export { openServing, type ServingHandle } from './serving/openServing.js';
+export type { QueryParams, QueryResult, Serving, ServingStatus } from './serving/port.js';
 export { type AnomalySummary, summarizeAnomalies } from './speed/anomalySummary.js';
 export { pickAutoConfirmation } from './speed/autoConfirmation.js';
 export {

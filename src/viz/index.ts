@@ -17,5 +17,6 @@ export {
   type ThresholdSweepPoint,
 } from './chartThresholdSweep.js';
 export { findPngFonts, type PngFonts } from './fonts.js';
+export * from './panels/index.js';
 export { type ChartSpec, type PngOptions, renderPng, renderSvg, svgToPng } from './render.js';
 export { describeMetricAxis, METRIC_UNITS } from './units.js';
