@@ -6,6 +6,17 @@ import { type PanelRows, type PanelSize, panelFrame } from './common.js';
  * the alert's time as a rule. Rows: { timestamp, metric, value } (long form); `alertTime` ISO.
  */
 export function panelDeviceTelemetry(rows: PanelRows, alertTime: string, size?: PanelSize): ChartSpec {
+  const at = new Date(alertTime);
+  // A vega-lite DateTime in UTC (a plain string datum is not placed on a temporal scale).
+  const alert = {
+    utc: true,
+    year: at.getUTCFullYear(),
+    month: at.getUTCMonth() + 1,
+    date: at.getUTCDate(),
+    hours: at.getUTCHours(),
+    minutes: at.getUTCMinutes(),
+    seconds: at.getUTCSeconds(),
+  };
   return {
     ...panelFrame(
       'Telemetry around the alert',
@@ -38,7 +49,7 @@ export function panelDeviceTelemetry(rows: PanelRows, alertTime: string, size?: 
         },
         {
           mark: { type: 'rule', color: '#b2182b' },
-          encoding: { x: { datum: alertTime, type: 'temporal' } },
+          encoding: { x: { datum: alert, type: 'temporal' } },
         },
       ],
     },
