@@ -3,16 +3,14 @@
 -- the wall clock: a simulated history has no "now". The time range filter does not apply.
 -- Grain: one row per UTC minute with anomalies.
 -- Parameters: $device ('' = every device).
-with picked as (
-  select device_id, timestamp
+with newest as (
+  select max(timestamp) as ts
   from anomalies_streaming
   where $device = '' or device_id = $device
-),
-newest as (
-  select max(timestamp) as ts from picked
 )
-select date_trunc('minute', p.timestamp) as minute, count(*) as anomalies
-from picked p
-join newest n on p.timestamp > n.ts - interval 1 hour
-group by date_trunc('minute', p.timestamp)
+select date_trunc('minute', a.timestamp) as minute, count(*) as anomalies
+from anomalies_streaming a
+join newest n on a.timestamp > n.ts - interval 1 hour
+where $device = '' or a.device_id = $device
+group by date_trunc('minute', a.timestamp)
 order by minute
