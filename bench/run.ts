@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchDashboard, type DashboardBench } from './dashboard.js';
 import { benchFreshness } from './freshness.js';
 import { benchGold, type GoldRow } from './gold.js';
 import { benchLanding, type LandingRow } from './landing.js';
@@ -72,6 +73,20 @@ function servingTable(r: ServingBench): string {
   ].join('\n');
 }
 
+function dashboardTable(r: DashboardBench): string {
+  const ms = (n: number) => n.toFixed(0);
+  return [
+    `${fmt(r.devices)} devices × ${fmt(r.days)} days (the serving bench data), range last 7 days, ${r.repeats} repeats per panel, Chromium`,
+    '',
+    '| panel | rows | request → JSON p50 / p95 ms | request → rendered p50 / p95 ms | JSON ÷ rendered (p50) |',
+    '|---|---:|---:|---:|---:|',
+    ...r.panels.map(
+      (p) =>
+        `| ${p.panel} | ${fmt(p.rows)} | ${ms(p.request.p50)} / ${ms(p.request.p95)} | ${ms(p.rendered.p50)} / ${ms(p.rendered.p95)} | ${((100 * p.request.p50) / p.rendered.p50).toFixed(0)} % |`,
+    ),
+  ].join('\n');
+}
+
 const only = process.argv[2];
 const messages = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const sections: string[] = [];
@@ -109,6 +124,12 @@ if (!only || only === 'freshness') {
     `### Freshness\n\n${fmt(f.ratePerSecond)} readings/s for ${f.seconds} s, speed layer and serving in their own processes: ` +
       `${f.seen}/${f.probes} probe readings queryable (anomaly and device-day row) — p50 ${fmt(f.p50Ms)} ms, p99 ${fmt(f.p99Ms)} ms ` +
       '(from the append to the log; polled every ~100 ms)',
+  );
+}
+if (!only || only === 'dashboard') {
+  process.stderr.write('dashboard: request → rendered panel in Chromium…\n');
+  sections.push(
+    `### Dashboard\n\n${dashboardTable(await benchDashboard(Number(process.env.BENCH_SERVING_DEVICES ?? 1000), Number(process.env.BENCH_SERVING_DAYS ?? 365)))}`,
   );
 }
 const header = `lambda-iot-kit bench, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;

@@ -26,7 +26,7 @@ export interface ServingBench {
  * of gold_device_health, ~14 anomalies per device-day, three days of real-time rows after the watermark.
  * Kept under `dir` and reused.
  */
-async function ensureServing(dir: string, devices: number, days: number): Promise<void> {
+export async function ensureServing(dir: string, devices: number, days: number): Promise<void> {
   const marker = path.join(dir, 'generated.json');
   if (fs.existsSync(marker)) return;
   fs.rmSync(dir, { recursive: true, force: true });

@@ -64,6 +64,7 @@ export {
   writeAuditPublish,
 } from './catalog/wap.js';
 export * from './config/index.js';
+export * from './dashboard/index.js';
 export { type DuckSession, openDuckSession } from './duckdb/duckSession.js';
 export * from './errors.js';
 export {

@@ -77,6 +77,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/sql.js')).registerSql,
   },
   {
+    name: 'dashboard',
+    summary: 'serve the operations dashboard (or --export a self-contained HTML file)',
+    load: async () => (await import('./commands/dashboard.js')).registerDashboard,
+  },
+  {
     name: 'catalog',
     summary: 'branches and commits of the table catalog (Nessie semantics)',
     load: async () => (await import('./commands/catalog.js')).registerCatalog,

@@ -74,6 +74,10 @@ export interface Config {
   starrocksNessieUri?: string;
   /** S3 endpoint as StarRocks sees it. Default: s3Endpoint. */
   starrocksS3Endpoint?: string;
+  /** Dashboard: listening port. Default 8080. */
+  dashboardPort: number;
+  /** Dashboard: the access token (secret); required on a non-loopback bind. */
+  dashboardToken?: string;
   /** Test hook: named crash point. */
   testCrashAt?: string;
 }

@@ -311,6 +311,21 @@ export const SETTINGS = [
       "S3 (MinIO) endpoint as StarRocks reaches it, for reading the lake's files; default LAMBDA_IOT_S3_ENDPOINT. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.",
   },
   {
+    env: 'LAMBDA_IOT_DASHBOARD_PORT',
+    key: 'dashboardPort',
+    schema: z.coerce.number().int().min(0).max(65_535),
+    default: '8080',
+    description: 'Dashboard: the port `lambda-iot dashboard` listens on (0 picks a free one).',
+  },
+  {
+    env: 'LAMBDA_IOT_DASHBOARD_TOKEN',
+    key: 'dashboardToken',
+    schema: z.string().min(16, 'at least 16 characters').optional(),
+    description:
+      'Dashboard: the token every request must carry (Authorization: Bearer, or a cookie set by /?token=); required to bind a non-loopback host.',
+    secret: true,
+  },
+  {
     env: 'LAMBDA_IOT_TEST_CRASH_AT',
     key: 'testCrashAt',
     schema: z.string().optional(),

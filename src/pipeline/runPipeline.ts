@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { type BatchResult, runBatch } from '../batch/runBatch.js';
 import { describeTopics, type TopicSummary } from '../bus/lag.js';
 import { describeLogTarget } from '../bus/openLog.js';
@@ -5,11 +6,14 @@ import type { Catalog } from '../catalog/port.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
 import { readTable } from '../catalog/tableOps.js';
 import { topicName } from '../config/names.js';
+import { exportDashboard } from '../dashboard/export.js';
+import { parseFilters } from '../dashboard/panels.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { DEFAULT_PLANT, historySimulation } from '../ingest/index.js';
 import { summarizeLake } from '../lake/lakeSummary.js';
 import { type LandingStats, landedRows, runLandingSink } from '../lake/landingSink.js';
 import { RAW_KINDS, type RawKind, rawPrefix } from '../lake/rawLayout.js';
+import { openServing } from '../serving/openServing.js';
 import { type AnomalySummary, summarizeAnomalies } from '../speed/anomalySummary.js';
 import type { PrecursorReport } from '../speed/precursors.js';
 import { type RuleSet, referenceRules } from '../speed/ruleSet.js';
@@ -59,6 +63,8 @@ export interface PipelineSummary {
   topRisk: Record<string, unknown>[];
   /** The serving layer: Gold attached, the log ingested, the merged view's most critical device-days, freshness. */
   serving: ServingSummary;
+  /** The static dashboard export written at the end (`<data dir>/dashboard/dashboard.html`, last 7 days). */
+  dashboard: { html: string; range: string; panels: { name: string; rows: number }[] };
   /** What the lake holds now under raw/, per dataset (files, rows from the Parquet footers, bytes). */
   lake: { store: string } & Record<RawKind, { files: number; rows: number; bytes: number }>;
   topics: TopicSummary[];
@@ -151,6 +157,10 @@ export async function runPipeline(
   const topics = await describeTopics(log);
   effects.onStep?.('topics', 'done');
 
+  effects.onStep?.('dashboard', 'start');
+  const dashboard = await writeDashboardExport(stack);
+  effects.onStep?.('dashboard', 'done', dashboard.html);
+
   const m = produced.manifest;
   return {
     log: describeLogTarget(config),
@@ -174,6 +184,7 @@ export async function runPipeline(
     topRisk,
     serving,
     topics,
+    dashboard,
     elapsedMs: Date.now() - started,
   };
 }
@@ -195,4 +206,20 @@ async function topRiskDevices(catalog: Catalog, tables: IcebergContext): Promise
       failure_risk_score: r.failure_risk_score,
       recommended_action: r.recommended_action,
     }));
+}
+
+/** The static dashboard export of the last 7 days under `<data dir>/dashboard/`, through the serving owner. */
+async function writeDashboardExport(stack: Stack): Promise<PipelineSummary['dashboard']> {
+  const handle = await openServing(stack);
+  try {
+    const range = '7d';
+    const out = await exportDashboard(
+      handle.serving,
+      path.join(stack.config.dataDir, 'dashboard'),
+      parseFilters({ range }),
+    );
+    return { html: out.html, range, panels: out.panels };
+  } finally {
+    await handle.close();
+  }
 }

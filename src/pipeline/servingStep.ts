@@ -1,5 +1,5 @@
 import { openServing } from '../serving/openServing.js';
-import type { GoldAttachment, RefreshResult } from '../serving/port.js';
+import type { GoldAttachment, RefreshResult, Serving } from '../serving/port.js';
 import { runServingIngest, type ServingIngestStats } from '../serving/servingIngest.js';
 import type { Stack } from './stack.js';
 
@@ -58,4 +58,36 @@ export async function serveAfterBatch(
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * What the serving owner runs (`serve`, and `dashboard` when no owner runs): ingest the serving topics
+ * until idle or stopped, refreshing the views after every batch; then attach Gold and refresh once more.
+ * @example const stats = await ingestAsOwner(stack, handle.serving, { signal: stop.signal });
+ */
+export async function ingestAsOwner(
+  stack: Stack,
+  serving: Serving,
+  options: {
+    /** Stop after this long without new messages; undefined = until the signal. */
+    idleMs?: number;
+    signal?: AbortSignal;
+    /** After each ingested batch and its refresh. */
+    onBatch?: (stats: ServingIngestStats) => void | Promise<void>;
+  } = {},
+): Promise<{ stats: ServingIngestStats; refreshed: RefreshResult[] }> {
+  const stats = await runServingIngest({
+    log: await stack.log(),
+    config: stack.config,
+    serving,
+    idleMs: options.idleMs,
+    signal: options.signal,
+    afterBatch: async (s) => {
+      await serving.refresh();
+      await options.onBatch?.(s);
+    },
+  });
+  await serving.attachGold();
+  const refreshed = await serving.refresh();
+  return { stats, refreshed };
 }

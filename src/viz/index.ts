@@ -18,5 +18,6 @@ export {
 } from './chartThresholdSweep.js';
 export { chartUnifiedCriticality } from './chartUnifiedCriticality.js';
 export { findPngFonts, type PngFonts } from './fonts.js';
+export * from './panels/index.js';
 export { type ChartSpec, type PngOptions, renderPng, renderSvg, svgToPng } from './render.js';
 export { describeMetricAxis, METRIC_UNITS } from './units.js';

@@ -90,6 +90,9 @@ export function formatSummary(s: PipelineSummary): string {
   );
   const fresh = v.freshness.map((f) => `${f.source} ${f.newest_event_time ?? 'none'}`).join(', ');
   lines.push(`           freshness: ${fresh}`);
+  lines.push(
+    `dashboard  export of ${s.dashboard.panels.length} panels (last ${s.dashboard.range} of the newest event served): ${s.dashboard.html}`,
+  );
   lines.push('', 'topics');
   for (const t of s.topics) {
     const total = t.partitions.reduce((sum, p) => sum + p.endOffset, 0);

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { readGroupLag } from '../../bus/lag.js';
 import { GROUPS, qualifiedName, topicName } from '../../config/names.js';
 import { CliError } from '../../errors.js';
+import { ingestAsOwner } from '../../pipeline/servingStep.js';
 import type { Stack } from '../../pipeline/stack.js';
 import { openServing, type ServingHandle } from '../../serving/openServing.js';
 import type { Serving, ServingStatus } from '../../serving/port.js';
 import { rebuildServing } from '../../serving/rebuildServing.js';
-import { runServingIngest, type ServingIngestStats } from '../../serving/servingIngest.js';
+import type { ServingIngestStats } from '../../serving/servingIngest.js';
 import { formatCount } from '../../util/format.js';
 import { formatTextTable } from '../../util/formatTable.js';
 import { withCliStack } from '../context.js';
@@ -217,22 +218,16 @@ export function registerServe(program: Command): void {
             );
           }
           let lastReport = Date.now();
-          const stats = await runServingIngest({
-            log: await stack.log(),
-            config: stack.config,
-            serving,
+          const { stats, refreshed } = await ingestAsOwner(stack, serving, {
             idleMs,
             signal: stop.signal,
-            afterBatch: async (s) => {
-              await serving.refresh();
+            onBatch: (s) => {
               if (!options.json && Date.now() - lastReport > 5_000) {
                 lastReport = Date.now();
                 say(formatIngest(s));
               }
             },
           });
-          await serving.attachGold();
-          const refreshed = await serving.refresh();
           if (options.json) return printJson({ ...stats, refreshed });
           return writeOut(`${formatIngest(stats)}; views refreshed\n`);
         } finally {

@@ -1,0 +1,15 @@
+export { panelAlertList } from './alertList.js';
+export { panelAnomaliesPerMinute } from './anomaliesPerMinute.js';
+export { panelAnomalyHeatmap } from './anomalyHeatmap.js';
+export { panelAnomalyTypeSeverity } from './anomalyTypeSeverity.js';
+export { PANEL_DATA, type PanelRows, type PanelSize } from './common.js';
+export { panelCostWaterfall } from './costWaterfall.js';
+export { panelCriticalityByDay } from './criticalityByDay.js';
+export { panelDeviceHealth } from './deviceHealth.js';
+export { panelDeviceMaintenance } from './deviceMaintenance.js';
+export { panelDeviceTelemetry } from './deviceTelemetry.js';
+export { panelFailureRiskTrend } from './failureRiskTrend.js';
+export { panelFreshness } from './freshness.js';
+export { panelMaintenancePriority } from './maintenancePriority.js';
+export { panelMaintenanceTimeline } from './maintenanceTimeline.js';
+export { panelPendingBySeverity } from './pendingBySeverity.js';
