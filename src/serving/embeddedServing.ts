@@ -355,9 +355,14 @@ export class EmbeddedServing implements Serving {
           await this.duck.run(
             `delete from ${view} using ${dirty} d where ${view}.${a} = d.${a} and ${view}.${b} = d.${b}`,
           );
-          await this.duck.run(
-            `insert into ${view} select v.* from (${select}) v semi join ${dirty} d on v.${a} = d.${a} and v.${b} = d.${b}`,
-          );
+          const scoped = await this.scopeInputs(view);
+          try {
+            await this.duck.run(
+              `insert into ${view} select v.* from (${select}) v semi join ${dirty} d on v.${a} = d.${a} and v.${b} = d.${b}`,
+            );
+          } finally {
+            for (const name of scoped) await this.duck.run(`drop view if exists temp.main.${name}`);
+          }
         }
       }
       await this.duck.run(`delete from ${dirty}`);
@@ -372,6 +377,34 @@ export class EmbeddedServing implements Serving {
       throw error;
     }
     return { view, mode: full ? 'full' : 'incremental', keys, durationMs: Date.now() - started };
+  }
+
+  /**
+   * For an incremental refresh: temporary views, named like the view's input tables, that hold only the
+   * rows the dirty keys need (the view's SQL then reads them instead of the tables, so the cost follows the
+   * keys touched, not the history). Returns their names, to drop afterwards.
+   */
+  private async scopeInputs(view: ServingView): Promise<string[]> {
+    const [row] = await this.duck.rows<{ db: string }>('select current_database() as db');
+    const main = `"${row!.db.replaceAll('"', '""')}".main`;
+    const scopes: Record<string, string> =
+      view === 'anomaly_rollup'
+        ? {
+            anomalies_streaming: `select a.* from ${main}.anomalies_streaming a semi join ${main}.dirty_hours d
+              on d.device_id = a.device_id and d.hour = date_trunc('hour', a."timestamp")`,
+          }
+        : {
+            anomalies_streaming: `select a.* from ${main}.anomalies_streaming a semi join ${main}.dirty_days d
+              on d.device_id = a.device_id and d.date = cast(a."timestamp" as date)`,
+            device_health_rt: `select r.* from ${main}.device_health_rt r semi join ${main}.dirty_days d
+              on d.device_id = r.device_id and d.date = r.date`,
+            // every batch row of a touched device: a real-time row needs the device's newest one
+            gold_device_health: `select g.* from ${main}.gold_device_health g
+              where g.device_id in (select device_id from ${main}.dirty_days)`,
+          };
+    for (const [name, sql] of Object.entries(scopes))
+      await this.duck.run(`create temp view ${name} as ${sql}`);
+    return Object.keys(scopes);
   }
 
   async query(sql: string, params: QueryParams = {}): Promise<QueryResult> {
