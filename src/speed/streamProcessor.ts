@@ -4,6 +4,7 @@ import { readGroupLag } from '../bus/lag.js';
 import type { Log, LogRecord, ProduceRecord } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { GROUPS, qualifiedName, topicName } from '../config/names.js';
+import { UnknownTopicError } from '../errors.js';
 import { Anomaly } from '../schema/anomaly.js';
 import { DeviceDayHealth } from '../schema/deviceDayHealth.js';
 import type { Severity } from '../schema/severity.js';
@@ -57,15 +58,21 @@ export interface StreamProcessorOptions {
   onWarning?: (message: string) => void;
 }
 
-/** Whether checkpointed offsets can belong to this log (none lies beyond a partition's end). */
+/**
+ * Whether checkpointed offsets can belong to this log (none lies beyond a partition's end). A topic the log
+ * does not have has no partitions; any other error reading the ends propagates (a transient failure must not
+ * discard a good checkpoint).
+ */
 async function fitsLog(
   log: Log,
   topic: string,
   offsets: { topic: string; partition: number; offset: number }[],
 ) {
-  const ends = new Map(
-    (await log.partitionOffsets(topic).catch(() => [])).map((p) => [p.partition, p.endOffset]),
-  );
+  const partitions = await log.partitionOffsets(topic).catch((error: unknown) => {
+    if (error instanceof UnknownTopicError) return [];
+    throw error;
+  });
+  const ends = new Map(partitions.map((p) => [p.partition, p.endOffset]));
   return offsets.every((o) => o.topic === topic && o.offset <= (ends.get(o.partition) ?? 0));
 }
 
