@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CLOSED_THROUGH_PROPERTY } from '../batch/closedThrough.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
 import type { Config } from '../config/config.js';
-import { columnNames, type DuckSession, openDuckSession } from '../duckdb/duckSession.js';
+import { columnNames, type DuckSession, duckTempDirectory, openDuckSession } from '../duckdb/duckSession.js';
 import { CatalogTableNotFoundError } from '../errors.js';
 import { tableQuery } from '../iceberg/tableReader.js';
 import { resultOf } from './duckRows.js';
@@ -106,7 +106,7 @@ export class EmbeddedServing implements Serving {
    */
   static async open(stack: ServingContext, file = servingFile(stack.config)): Promise<EmbeddedServing> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const duck = await openDuckSession({ file });
+    const duck = await openDuckSession({ file, tempDirectory: duckTempDirectory(stack.config.dataDir) });
     const serving = new EmbeddedServing(duck, stack, file);
     try {
       await serving.applySchema();
