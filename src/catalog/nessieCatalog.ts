@@ -10,8 +10,21 @@ import {
 import type { LoadedTable } from '../iceberg/tableChange.js';
 import { parseTableName, type TableName } from '../iceberg/tableName.js';
 import type { TableMetadata } from '../iceberg/types.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetriable,
+  type RetryEffects,
+  type RetryPolicy,
+  withRetry,
+} from '../util/retry.js';
 import { EXPIRED_BEFORE_PROPERTY } from './maintenance.js';
-import { commitInfo, type NessieLogEntry, type NessieReference, notFoundError } from './nessieWire.js';
+import {
+  commitInfo,
+  mayRetry,
+  type NessieLogEntry,
+  type NessieReference,
+  notFoundError,
+} from './nessieWire.js';
 import { branchNotFound, commitNotFound, describeRef, hashTooShort, tableNotFound } from './notFound.js';
 import {
   type Branch,
@@ -31,9 +44,16 @@ export interface NessieCatalogOptions {
   token?: string;
   /** For tests: a fetch implementation. Default: the global fetch. */
   fetch?: typeof fetch;
+  /** Retries of each request (nessieWire mayRetry says which). Default DEFAULT_RETRY_POLICY; openCatalog passes retryPolicyOf(config). */
+  retry?: RetryPolicy;
+  /** For tests: the retry's sleep and jitter. */
+  retryEffects?: RetryEffects;
 }
 
 const TXN_PROPERTY = 'lambda-iot-txn';
+
+/** Said of a change that failed in a way that does not tell whether the server applied it. */
+const unknownOutcome = ' (outcome unknown: not retried; check the branch before running again)';
 
 /** The shortest commit-hash prefix this adapter sends to Nessie. */
 export const NESSIE_MIN_HASH_PREFIX = 8;
@@ -62,11 +82,30 @@ export class NessieCatalog implements Catalog {
     return `nessie ${this.root}`;
   }
 
-  private async request<T>(
+  /** One HTTP request with the retries its kind allows (mayRetry), through util/retry's withRetry. */
+  private request<T>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+  ): Promise<T> {
+    return withRetry(
+      `nessie ${method} ${path}`,
+      this.options.retry ?? DEFAULT_RETRY_POLICY,
+      () => this.send<T>(method, path, body, headers),
+      // A conflict is retriable for the caller (redo the change), never by sending the same request again.
+      {
+        retryIf: (e) => isRetriable(e) && !(e instanceof CatalogConflictError),
+        ...this.options.retryEffects,
+      },
+    );
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
   ): Promise<T> {
     let response: Response;
     try {
@@ -82,12 +121,10 @@ export class NessieCatalog implements Catalog {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
+      const retriable = mayRetry(method, 'network');
       throw new CatalogError(
-        `nessie ${method} ${path}: cannot reach ${this.root} (check LAMBDA_IOT_NESSIE_URI)`,
-        {
-          cause: error,
-          retriable: true,
-        },
+        `nessie ${method} ${path}: cannot reach ${this.root} (check LAMBDA_IOT_NESSIE_URI)${retriable ? '' : unknownOutcome}`,
+        { cause: error, retriable },
       );
     }
     const text = await response.text();
@@ -111,7 +148,9 @@ export class NessieCatalog implements Catalog {
       throw new CatalogConflictError(message, tables);
     }
     if (response.status === 404) throw notFoundError(path, json, message);
-    throw new CatalogError(message, { retriable: response.status === 429 || response.status === 503 });
+    const retriable = mayRetry(method, response);
+    const unknown = !retriable && response.status >= 500 && method !== 'GET';
+    throw new CatalogError(`${message}${unknown ? unknownOutcome : ''}`, { retriable });
   }
 
   /** The Iceberg REST prefix for a ref (`main`, `main@hash`), with the server's warehouse when it uses one. */

@@ -53,3 +53,16 @@ export function commitInfo(entry: NessieLogEntry): CommitInfo {
     tables: [...new Set((entry.operations ?? []).map((o) => o.key.elements.join('.')))].sort(),
   };
 }
+
+/**
+ * Whether a failed Nessie request may be sent again. 429 (too many requests) is refused before anything
+ * is done, so any request may be retried. A 503 or a network failure may hit a request after the server
+ * acted on it: a read (GET) is retried; a change (a commit, a merge, a branch or namespace created or
+ * deleted) is not, since its outcome is unknown and sending it again could apply it twice. Other statuses
+ * are not retried.
+ */
+export function mayRetry(method: string, failure: { status: number } | 'network'): boolean {
+  if (failure !== 'network' && failure.status === 429) return true;
+  if (failure !== 'network' && failure.status !== 503) return false;
+  return method === 'GET';
+}

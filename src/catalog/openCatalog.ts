@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../store/objectStore.js';
+import { retryPolicyOf } from '../util/retry.js';
 import type { Catalog } from './port.js';
 
 /** The embedded catalog's SQLite file: `catalog/catalog.sqlite` under the data directory. */
@@ -16,7 +17,8 @@ export function embeddedCatalogFile(config: Pick<Config, 'dataDir'>): string {
  * @example const catalog = await openCatalog(config, store);
  */
 export async function openCatalog(
-  config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'catalog' | 'nessieUri' | 'nessieToken'>>,
+  config: Pick<Config, 'dataDir'> &
+    Partial<Pick<Config, 'catalog' | 'nessieUri' | 'nessieToken' | 'retryAttempts' | 'retryBaseMs'>>,
   store: ObjectStore,
 ): Promise<Catalog> {
   if (config.catalog === 'nessie') {
@@ -27,7 +29,11 @@ export async function openCatalog(
       );
     }
     const { NessieCatalog } = await import('./nessieCatalog.js');
-    return new NessieCatalog({ uri: config.nessieUri, token: config.nessieToken });
+    const retry =
+      config.retryAttempts === undefined || config.retryBaseMs === undefined
+        ? undefined
+        : retryPolicyOf({ retryAttempts: config.retryAttempts, retryBaseMs: config.retryBaseMs });
+    return new NessieCatalog({ uri: config.nessieUri, token: config.nessieToken, retry });
   }
   const { openEmbeddedCatalog } = await import('./embeddedCatalog.js');
   return openEmbeddedCatalog({ file: embeddedCatalogFile(config), store });

@@ -1,3 +1,4 @@
+import { describeFailure } from './failure.js';
 import { runCli } from './program.js';
 
 // A closed pipe (e.g. `lambda-iot tail … | head`) ends the command quietly instead of crashing.
@@ -13,7 +14,8 @@ runCli(process.argv).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 70;
+    // runCli itself failed (loading a command's module): the same report, always with stacks.
+    process.stderr.write(describeFailure(error, true).text);
+    process.exitCode = 1;
   },
 );

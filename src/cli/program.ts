@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { formatSettingsHelp } from '../config/config.js';
-import { CliError, ConfigError, KitError } from '../errors.js';
+import { describeFailure } from './failure.js';
 
 /** Registers one command (its options, help and action) on the program. */
 type Register = (program: Command) => void;
@@ -115,7 +115,7 @@ export function buildProgram(loaded: ReadonlyMap<string, Register> = new Map()):
         '(embedded SQLite or Kafka) → speed layer → lake → Gold tables → serving. Every command reads its ' +
         'settings from the environment variables listed below.',
     )
-    .option('--debug', 'print stack traces of unexpected errors')
+    .option('--debug', 'print the stack of a failure and of each of its causes')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `\n${formatSettingsHelp()}\n`);
   for (const entry of COMMANDS) {
@@ -143,8 +143,8 @@ function requestedCommand(argv: readonly string[]): CommandEntry | undefined {
 }
 
 /**
- * Parses argv and runs the command. Known failures (CliError, ConfigError, other KitErrors) print one
- * line and return their exit code; anything else prints "unexpected error" (stack with --debug).
+ * Parses argv and runs the command. A failure prints its message and its cause chain (describeFailure;
+ * stacks with --debug) and returns its exit code: CliError its own, ConfigError 2, anything else 1.
  */
 export async function runCli(argv: string[]): Promise<number> {
   const entry = requestedCommand(argv);
@@ -157,25 +157,8 @@ export async function runCli(argv: string[]): Promise<number> {
       // commander already printed the message; usage errors ("you typed it wrong") exit 2.
       return USAGE_ERRORS.has(error.code) ? 2 : error.exitCode;
     }
-    const debug = argv.includes('--debug');
-    if (error instanceof CliError) {
-      process.stderr.write(`lambda-iot: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof ConfigError) {
-      process.stderr.write(`lambda-iot: ${error.message}\n(see lambda-iot --help for every variable)\n`);
-      return 2;
-    }
-    if (error instanceof KitError) {
-      process.stderr.write(`lambda-iot: ${error.message}\n`);
-      if (debug) process.stderr.write(`${error.stack}\n`);
-      return 1;
-    }
-    process.stderr.write(
-      debug
-        ? `lambda-iot: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`
-        : `lambda-iot: unexpected error: ${error instanceof Error ? error.message : String(error)} (rerun with --debug for details)\n`,
-    );
-    return 70;
+    const { text, exitCode } = describeFailure(error, argv.includes('--debug'));
+    process.stderr.write(text);
+    return exitCode;
   }
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
 
 /** Integer types DuckDB's JSON rows give as strings. */
@@ -33,10 +35,23 @@ export interface DuckSessionOptions {
   threads?: number;
   /** A database file to open read-write (one process at a time). Default: in memory. */
   file?: string;
+  /**
+   * Where DuckDB spills to disk (temp_directory); removed when the session closes. The kit's callers pass
+   * duckTempDirectory(dataDir). Default: DuckDB's (`.tmp` beside the file or in the working directory).
+   */
+  tempDirectory?: string;
+}
+
+let tempSessions = 0;
+
+/** A spill directory of its own for one session: `<dataDir>/tmp/duckdb-<pid>-<n>`. */
+export function duckTempDirectory(dataDir: string): string {
+  return path.join(dataDir, 'tmp', `duckdb-${process.pid}-${++tempSessions}`);
 }
 
 /**
- * Opens DuckDB (in memory, or the file `options.file`) with `SET TimeZone='UTC'`.
+ * Opens DuckDB (in memory, or the file `options.file`) with `SET TimeZone='UTC'`, spilling to
+ * `options.tempDirectory` when given (removed on close).
  * @example const duck = await openDuckSession(); console.log(await duck.rows('SELECT 42 AS answer')); duck.close();
  */
 export async function openDuckSession(options: DuckSessionOptions = {}): Promise<DuckSession> {
@@ -45,6 +60,11 @@ export async function openDuckSession(options: DuckSessionOptions = {}): Promise
   await connection.run("SET TimeZone = 'UTC'");
   if (options.threads !== undefined)
     await connection.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+  if (options.tempDirectory !== undefined) {
+    // DuckDB creates the directory itself when it spills, but not its parents.
+    fs.mkdirSync(path.dirname(options.tempDirectory), { recursive: true });
+    await connection.run(`SET temp_directory = ${sqlString(options.tempDirectory)}`);
+  }
   let closed = false;
   return {
     connection,
@@ -74,6 +94,8 @@ export async function openDuckSession(options: DuckSessionOptions = {}): Promise
       closed = true;
       connection.closeSync();
       instance.closeSync();
+      if (options.tempDirectory !== undefined)
+        fs.rmSync(options.tempDirectory, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
-import { columnNames, type DuckSession, openDuckSession, readParquetSql } from '../duckdb/duckSession.js';
+import {
+  columnNames,
+  type DuckSession,
+  duckTempDirectory,
+  openDuckSession,
+  readParquetSql,
+} from '../duckdb/duckSession.js';
 import { InvalidArgumentError } from '../errors.js';
 import { localCopy } from '../store/localCopy.js';
 import type { ObjectInfo, ObjectStore } from '../store/objectStore.js';
@@ -110,7 +116,7 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
   const tmpDir =
     options.tmpDir ??
     path.join(options.dataDir, 'tmp', `lake-read-${process.pid}-${Date.now().toString(36)}`);
-  const duck = await openDuckSession();
+  const duck = await openDuckSession({ tempDirectory: duckTempDirectory(options.dataDir) });
   const local = new Map<string, string>();
   const source = (keys: readonly string[]) => {
     const paths = keys.map((key) => {

@@ -3,7 +3,7 @@ import { type ConsumeLoopResult, runConsumeLoop } from '../bus/consumeLoop.js';
 import type { Consumer, Log, LogRecord, TopicPartitionOffset } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { GROUPS, qualifiedName, type TopicRole, topicName } from '../config/names.js';
-import { type DuckSession, openDuckSession } from '../duckdb/duckSession.js';
+import { type DuckSession, duckTempDirectory, openDuckSession } from '../duckdb/duckSession.js';
 import { validateMessage } from '../schema/validate.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { readLandedOffsets } from './landedOffsets.js';
@@ -135,7 +135,7 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
     const resume = { lakeNext: landed.next, ignoreCommitted: options.ignoreCommitted, warn };
     const { resumed, ends } = await resumeLanding(consumer, log, topics, resume);
     stats.resumedFrom = resumed;
-    duck = await openDuckSession();
+    duck = await openDuckSession({ tempDirectory: duckTempDirectory(config.dataDir) });
     writer = new RawFileWriter({
       duck,
       store,

@@ -64,7 +64,10 @@ export function openStack(config: Config, options: StackOptions = {}): Stack {
     (c) => c.close(),
   );
   const duck = once(
-    async (): Promise<DuckSession> => (await import('../duckdb/duckSession.js')).openDuckSession(),
+    async (): Promise<DuckSession> => {
+      const { duckTempDirectory, openDuckSession } = await import('../duckdb/duckSession.js');
+      return openDuckSession({ tempDirectory: duckTempDirectory(config.dataDir) });
+    },
     (d) => d.close(),
   );
   const tmpDir = path.join(config.dataDir, 'tmp', options.scratchName ?? `stack-${process.pid}`);

@@ -3,10 +3,17 @@ import path from 'node:path';
 import { CLOSED_THROUGH_PROPERTY } from '../batch/closedThrough.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
 import type { Config } from '../config/config.js';
-import { columnNames, type DuckSession, openDuckSession } from '../duckdb/duckSession.js';
+import { columnNames, type DuckSession, duckTempDirectory, openDuckSession } from '../duckdb/duckSession.js';
 import { CatalogTableNotFoundError } from '../errors.js';
 import { tableQuery } from '../iceberg/tableReader.js';
 import { resultOf } from './duckRows.js';
+import {
+  MARK_DAYS,
+  MARK_TIMESTAMPS,
+  UPSERT_ANOMALIES,
+  UPSERT_REALTIME,
+  UPSERT_REVIEWS,
+} from './ingestSql.js';
 import {
   type GoldAttachment,
   type QueryParams,
@@ -89,45 +96,6 @@ function newestPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
   return [...byKey.values()];
 }
 
-const UPSERT_ANOMALIES = `
-insert or replace into anomalies_streaming
-select device_id, cast(cast("timestamp" as timestamptz) as timestamp), anomaly_type, severity, description,
-       is_confirmed, confirmed_by
-from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","timestamp":"VARCHAR","anomaly_type":"VARCHAR",
-  "severity":"VARCHAR","description":"VARCHAR","is_confirmed":"BOOLEAN","confirmed_by":"VARCHAR"}]'), recursive := true))`;
-
-const UPSERT_REALTIME = `
-insert or replace into device_health_rt
-select device_id, cast(date as date), readings, avg_energy, max_temp, min_health_score, vibration_anomalies,
-       avg_signal_strength, cast(cast(newest_event_time as timestamptz) as timestamp)
-from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","date":"VARCHAR","readings":"BIGINT",
-  "avg_energy":"DOUBLE","max_temp":"DOUBLE","min_health_score":"DOUBLE","vibration_anomalies":"BIGINT",
-  "avg_signal_strength":"DOUBLE","newest_event_time":"VARCHAR"}]'), recursive := true))`;
-
-const UPSERT_REVIEWS = `
-insert into anomaly_reviews
-select device_id, cast(cast("timestamp" as timestamptz) as timestamp), anomaly_type, action, reviewer, comment,
-       cast(cast(reviewed_at as timestamptz) as timestamp)
-from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","timestamp":"VARCHAR","anomaly_type":"VARCHAR",
-  "action":"VARCHAR","reviewer":"VARCHAR","comment":"VARCHAR","reviewed_at":"VARCHAR"}]'), recursive := true))
-on conflict do update set action = excluded.action, reviewer = excluded.reviewer, comment = excluded.comment,
-  reviewed_at = excluded.reviewed_at
-where excluded.reviewed_at >= anomaly_reviews.reviewed_at`;
-
-/** Marks the device-hours and device-days of timestamped rows (given as JSON) for the next refresh. */
-const MARK_TIMESTAMPS = `
-insert or ignore into dirty_hours
-select distinct device_id, date_trunc('hour', cast(cast(ts as timestamptz) as timestamp))
-from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","ts":"VARCHAR"}]'), recursive := true));
-insert or ignore into dirty_days
-select distinct device_id, cast(cast(cast(ts as timestamptz) as timestamp) as date)
-from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","ts":"VARCHAR"}]'), recursive := true))`;
-
-const MARK_DAYS = `
-insert or ignore into dirty_days
-select distinct device_id, cast(date as date)
-from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","date":"VARCHAR"}]'), recursive := true))`;
-
 /**
  * The embedded serving layer: one DuckDB file, opened read-write by the one process that owns it (see
  * openServing). Ingested rows are upserted with the keys they touch; views are tables refreshed from those
@@ -151,7 +119,7 @@ export class EmbeddedServing implements Serving {
    */
   static async open(stack: ServingContext, file = servingFile(stack.config)): Promise<EmbeddedServing> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const duck = await openDuckSession({ file });
+    const duck = await openDuckSession({ file, tempDirectory: duckTempDirectory(stack.config.dataDir) });
     const serving = new EmbeddedServing(duck, stack, file);
     try {
       await serving.applySchema();

@@ -4,6 +4,7 @@ import { readGroupLag } from '../bus/lag.js';
 import type { Log, LogRecord, ProduceRecord } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { GROUPS, qualifiedName, topicName } from '../config/names.js';
+import { UnknownTopicError } from '../errors.js';
 import { Anomaly } from '../schema/anomaly.js';
 import { DeviceDayHealth } from '../schema/deviceDayHealth.js';
 import type { Severity } from '../schema/severity.js';
@@ -57,16 +58,77 @@ export interface StreamProcessorOptions {
   onWarning?: (message: string) => void;
 }
 
-/** Whether checkpointed offsets can belong to this log (none lies beyond a partition's end). */
+/**
+ * Whether checkpointed offsets can belong to this log (none lies beyond a partition's end). A topic the log
+ * does not have has no partitions; any other error reading the ends propagates (a transient failure must not
+ * discard a good checkpoint).
+ */
 async function fitsLog(
   log: Log,
   topic: string,
   offsets: { topic: string; partition: number; offset: number }[],
 ) {
-  const ends = new Map(
-    (await log.partitionOffsets(topic).catch(() => [])).map((p) => [p.partition, p.endOffset]),
-  );
+  const partitions = await log.partitionOffsets(topic).catch((error: unknown) => {
+    if (error instanceof UnknownTopicError) return [];
+    throw error;
+  });
+  const ends = new Map(partitions.map((p) => [p.partition, p.endOffset]));
   return offsets.every((o) => o.topic === topic && o.offset <= (ends.get(o.partition) ?? 0));
+}
+
+/** The checkpoint to resume from, unless it cannot belong to this log (then a warning says so). */
+async function resumableCheckpoint(
+  log: Log,
+  input: string,
+  file: string,
+  onWarning: ((message: string) => void) | undefined,
+) {
+  const saved = readCheckpoint(file);
+  if (saved && !(await fitsLog(log, input, saved.offsets))) {
+    onWarning?.(
+      `speed checkpoint ${file} is ahead of the log (was the log reset?); starting from committed offsets`,
+    );
+    return undefined;
+  }
+  return saved;
+}
+
+/**
+ * The device-day rows the batch changed, to publish, each stamped with the last input record that changed it;
+ * a row that breaks its contract goes to `rejected` with that record.
+ */
+function changedRows(
+  view: DeviceDayView,
+  changedBy: Map<string, LogRecord>,
+  rejected: { record: LogRecord; reason: string }[],
+): ProduceRecord[] {
+  const rows: ProduceRecord[] = [];
+  for (const row of view.takeChanges()) {
+    const record = changedBy.get(JSON.stringify([row.device_id, row.date]))!;
+    const checked = DeviceDayHealth.safeParse(row);
+    if (!checked.success) {
+      rejected.push({ record, reason: `device-day row invalid: ${describeIssues(checked.error.issues)}` });
+      continue;
+    }
+    rows.push({ key: row.device_id, value: JSON.stringify(checked.data), timestamp: record.timestamp });
+  }
+  return rows;
+}
+
+function emptyStats(resumedFromCheckpoint: boolean): StreamStats {
+  return {
+    read: 0,
+    anomalies: 0,
+    confirmed: 0,
+    deadLettered: 0,
+    lateForRealtime: 0,
+    realtimeRows: 0,
+    lag: null,
+    byType: {},
+    bySeverity: {},
+    resumedFromCheckpoint,
+    elapsedMs: 0,
+  };
 }
 
 /**
@@ -92,13 +154,7 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
   await log.ensureTopic(deadLetterTopic);
 
   const file = checkpointFile(config, group, options.logTarget);
-  let saved = readCheckpoint(file);
-  if (saved && !(await fitsLog(log, input, saved.offsets))) {
-    options.onWarning?.(
-      `speed checkpoint ${file} is ahead of the log (was the log reset?); starting from committed offsets`,
-    );
-    saved = undefined;
-  }
+  const saved = await resumableCheckpoint(log, input, file, options.onWarning);
   const engine = new RuleEngine(rules, saved?.state);
   const view = new DeviceDayView(
     { days: config.realtimeDays, vibrationThreshold: config.vibrationThreshold },
@@ -108,19 +164,7 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
   const consumer = await log.consumer({ group, topics: [input], fromBeginning: true });
   for (const o of offsets) consumer.seek(o);
 
-  const stats: StreamStats = {
-    read: 0,
-    anomalies: 0,
-    confirmed: 0,
-    deadLettered: 0,
-    lateForRealtime: 0,
-    realtimeRows: 0,
-    lag: null,
-    byType: {},
-    bySeverity: {},
-    resumedFromCheckpoint: saved !== undefined,
-    elapsedMs: 0,
-  };
+  const stats = emptyStats(saved !== undefined);
   const reportEveryMs = options.reportEveryMs ?? 5_000;
   let lastReport = Date.now();
   const report = async (final: boolean) => {
@@ -161,16 +205,7 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
         stats.bySeverity[anomaly.severity] = (stats.bySeverity[anomaly.severity] ?? 0) + 1;
       }
     }
-    const rows: ProduceRecord[] = [];
-    for (const row of view.takeChanges()) {
-      const record = changedBy.get(JSON.stringify([row.device_id, row.date]))!;
-      const checked = DeviceDayHealth.safeParse(row);
-      if (!checked.success) {
-        rejected.push({ record, reason: `device-day row invalid: ${describeIssues(checked.error.issues)}` });
-        continue;
-      }
-      rows.push({ key: row.device_id, value: JSON.stringify(checked.data), timestamp: record.timestamp });
-    }
+    const rows = changedRows(view, changedBy, rejected);
     if (published.length > 0) await log.produce(output, published);
     if (rows.length > 0) await log.produce(realtimeTopic, rows);
     stats.realtimeRows += rows.length;

@@ -19,6 +19,8 @@ export interface RetryEffects {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   /** Stops waiting and retrying when aborted. */
   signal?: AbortSignal;
+  /** Which errors to retry. Default isRetriable (KitError.retriable). */
+  retryIf?: (error: unknown) => boolean;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseMs: 200, maxDelayMs: 10_000 };
@@ -78,7 +80,7 @@ export async function withRetry<T>(
     try {
       return await fn(attempt);
     } catch (error) {
-      if (!isRetriable(error)) throw error;
+      if (!(effects.retryIf ?? isRetriable)(error)) throw error;
       if (attempt >= attempts || effects.signal?.aborted) {
         throw attempts === 1 ? error : new RetriesExhaustedError(what, attempt, error);
       }

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConsumeLoop } from '../../src/bus/consumeLoop.js';
 import { openEmbeddedLog } from '../../src/bus/embedded/embeddedLog.js';
 import type { Consumer, Log, TopicPartitionOffset } from '../../src/bus/port.js';
+import { tempDir } from '../support/tempDirs.js';
 
 const T0 = Date.UTC(2025, 3, 1);
 const logs: Log[] = [];
@@ -14,7 +13,7 @@ afterEach(async () => {
 
 /** An embedded log (one partition per topic) holding `n` records on topic t. */
 async function logWith(n: number): Promise<Log> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-iot-loop-'));
+  const dir = tempDir('lambda-iot-loop-');
   const log = openEmbeddedLog({ file: path.join(dir, 'log.sqlite'), partitions: 1 });
   logs.push(log);
   await log.produce(

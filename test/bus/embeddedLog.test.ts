@@ -1,13 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedLog, openEmbeddedLog } from '../../src/bus/embedded/embeddedLog.js';
 import { GroupBusyError, InvalidArgumentError } from '../../src/errors.js';
+import { tempDir } from '../support/tempDirs.js';
 import { describeLogContract, readN } from './logContract.js';
 
 function tempFile(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-iot-log-')), 'log.sqlite');
+  return path.join(tempDir('lambda-iot-log-'), 'log.sqlite');
 }
 
 describeLogContract('embedded', async () => {
@@ -119,7 +118,7 @@ describe('embedded log only', () => {
 describe('embedded log periodic maintenance', () => {
   it('applies retention from produce once the maintenance interval passed', async () => {
     let now = Date.UTC(2030, 0, 1);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-iot-log-')), 'log.sqlite');
+    const file = path.join(tempDir('lambda-iot-log-'), 'log.sqlite');
     const log = openEmbeddedLog({
       file,
       clock: () => now,

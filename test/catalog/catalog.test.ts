@@ -201,7 +201,14 @@ describe('embedded catalog with Iceberg tables', () => {
 
   it('write-audit-publish: a failed audit leaves main unchanged and keeps the branch; a passing run publishes all tables at once', async () => {
     let pause: Promise<void> | undefined;
-    const f = await localFixture({ beforeRefUpdate: async (op) => (op === 'merge' ? pause : undefined) });
+    let reachedMerge: (() => void) | undefined;
+    const f = await localFixture({
+      beforeRefUpdate: async (op) => {
+        if (op !== 'merge' || pause === undefined) return;
+        reachedMerge?.();
+        return pause;
+      },
+    });
     const tables = ['iot.t1', 'iot.t2', 'iot.t3'];
     const create = await f.catalog.getBranch(MAIN_BRANCH);
     await f.catalog.commit({
@@ -254,8 +261,12 @@ describe('embedded catalog with Iceberg tables', () => {
     pause = new Promise((resolve) => {
       release = resolve;
     });
+    // A barrier: the second run has written and audited its branch and waits before moving main.
+    const atMerge = new Promise<void>((resolve) => {
+      reachedMerge = resolve;
+    });
     const second = run('r2');
-    await new Promise((r) => setTimeout(r, 300));
+    await atMerge;
     for (const t of tables) expect((await readRows(f, MAIN_BRANCH, t)).map((r) => r.run_id)).toEqual(['r1']);
     release();
     expect((await second).published).toBe(true);

@@ -17,6 +17,7 @@ import {
 } from '../../src/errors.js';
 import { createTableChange } from '../../src/iceberg/schema.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
+import { RetriesExhaustedError, retryPolicyOf } from '../../src/util/retry.js';
 import { runCli, tempDataDir } from '../support/cli.js';
 import { requireService } from '../support/services.js';
 import { HEALTH, healthRows } from './fixture.js';
@@ -193,5 +194,96 @@ describe.runIf(available)('Nessie catalog adapter against a protocol fixture (Op
       true,
     );
     expect(fixture.requests.some((r) => /^POST \/api\/v2\/trees\/[^/]+\/history\/merge$/.test(r))).toBe(true);
+  }, 60_000);
+
+  it('retries a request that got 503 or 429 (per request, LAMBDA_IOT_RETRY_*); a 400 makes one attempt; a commit that got 503 is not sent again', async () => {
+    const dataDir = tempDataDir('nessie-retry');
+    const store = await openObjectStore(loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir }));
+    const server = new EmbeddedCatalog({ file: path.join(dataDir, 'server', 'nessie.sqlite'), store });
+    const fixture: NessieFixture = await startNessieFixture(server, specsDir!);
+    cleanups.push(
+      () => store.close(),
+      () => server.close(),
+      () => fixture.close(),
+    );
+    const waits: number[] = [];
+    const nessie = new NessieCatalog({
+      uri: fixture.uri,
+      retry: retryPolicyOf(loadConfig({ LAMBDA_IOT_RETRY_ATTEMPTS: '3', LAMBDA_IOT_RETRY_BASE_MS: '50' })),
+      retryEffects: { sleep: async (ms) => void waits.push(ms), random: () => 1 },
+    });
+    const sent = (route: RegExp) => fixture.requests.filter((r) => route.test(r)).length;
+    const mainRoute = /^GET \/api\/v2\/trees\/main$/;
+
+    // 503 twice, then the real answer: three attempts, backing off 50 then 100 ms.
+    fixture.failNext(503, 2, mainRoute);
+    const main = await nessie.getBranch(MAIN_BRANCH);
+    expect(main.name).toBe(MAIN_BRANCH);
+    expect(sent(mainRoute)).toBe(3);
+    expect(waits).toEqual([50, 100]);
+
+    // 503 three times: the attempts run out; the error says how many and wraps the last one.
+    fixture.failNext(503, 3, mainRoute);
+    const exhausted = await nessie.getBranch(MAIN_BRANCH).catch((e: unknown) => e);
+    expect(exhausted).toBeInstanceOf(RetriesExhaustedError);
+    expect((exhausted as RetriesExhaustedError).attempts).toBe(3);
+    expect(((exhausted as Error).cause as Error).message).toMatch(
+      /^nessie GET \/api\/v2\/trees\/main: 503 planted 503$/,
+    );
+    expect(sent(mainRoute)).toBe(6);
+
+    // 429 on a change: refused before anything was done, so it is sent again.
+    fixture.failNext(429, 1, /^POST \/api\/v2\/trees$/);
+    await nessie.createBranch('etl');
+    expect(sent(/^POST \/api\/v2\/trees$/)).toBe(2);
+
+    // A 400 is not retried: exactly one attempt.
+    fixture.failNext(400, 1, mainRoute);
+    await expect(nessie.getBranch(MAIN_BRANCH)).rejects.toThrow(
+      /^nessie GET \/api\/v2\/trees\/main: 400 planted 400$/,
+    );
+    expect(sent(mainRoute)).toBe(7);
+
+    // A commit that got a 503 may have been applied: one attempt, and the error says the outcome is unknown.
+    const commitRoute = /^POST \/iceberg\/v1\/[^/]+\/transactions\/commit$/;
+    fixture.failNext(503, 1, commitRoute);
+    const head = await nessie.getBranch('etl');
+    const commit = () =>
+      nessie.commit({
+        branch: 'etl',
+        expectedHash: head.hash,
+        message: 'create',
+        changes: [createTableChange(store, HEALTH)],
+      });
+    await expect(commit()).rejects.toThrow(
+      /503 planted 503 \(outcome unknown: not retried; check the branch/,
+    );
+    expect(sent(commitRoute)).toBe(1);
+    expect((await nessie.getBranch('etl')).hash).toBe(head.hash);
+    expect((await commit()).commit?.tables).toEqual([HEALTH.name]);
+    expect(sent(commitRoute)).toBe(2);
+
+    // A network failure: a read is sent again, a change is not.
+    let dropNext: string | undefined = 'GET';
+    const calls: string[] = [];
+    const flaky = new NessieCatalog({
+      uri: fixture.uri,
+      retry: { attempts: 3, baseMs: 1 },
+      retryEffects: { sleep: async () => {} },
+      fetch: async (input, init) => {
+        const method = init?.method ?? 'GET';
+        calls.push(method);
+        if (method === dropNext) {
+          dropNext = undefined;
+          throw new TypeError('fetch failed');
+        }
+        return fetch(input, init);
+      },
+    });
+    expect((await flaky.getBranch(MAIN_BRANCH)).name).toBe(MAIN_BRANCH);
+    expect(calls).toEqual(['GET', 'GET']);
+    dropNext = 'DELETE';
+    await expect(flaky.deleteBranch('etl')).rejects.toThrow(/cannot reach .* \(outcome unknown: not retried/);
+    expect(calls.filter((m) => m === 'DELETE')).toEqual(['DELETE']);
   }, 60_000);
 });

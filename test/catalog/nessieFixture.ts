@@ -25,6 +25,11 @@ export interface NessieFixture {
   violations: string[];
   /** Every request seen, "METHOD path". */
   requests: string[];
+  /**
+   * The next `count` requests whose "METHOD path" matches are answered with `status` (a Nessie error body)
+   * instead of being served.
+   */
+  failNext(status: number, count: number, match?: RegExp): void;
   close(): Promise<void>;
 }
 
@@ -274,6 +279,7 @@ export async function startNessieFixture(catalog: EmbeddedCatalog, specsDir: str
     return [404, nessieError(404, `no route ${method} ${p}`)];
   }
 
+  const failures: { status: number; count: number; match: RegExp }[] = [];
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -282,6 +288,15 @@ export async function startNessieFixture(catalog: EmbeddedCatalog, specsDir: str
     requests.push(`${req.method} ${url.pathname}`);
     let status: number;
     let reply: unknown;
+    const failure = failures.find((f) => f.count > 0 && f.match.test(`${req.method} ${url.pathname}`));
+    if (failure) {
+      failure.count -= 1;
+      res.writeHead(failure.status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ status: failure.status, reason: 'planted', message: `planted ${failure.status}` }),
+      );
+      return;
+    }
     try {
       [status, reply] = await route(
         req.method ?? 'GET',
@@ -321,6 +336,9 @@ export async function startNessieFixture(catalog: EmbeddedCatalog, specsDir: str
     uri: fixtureUri,
     violations,
     requests,
+    failNext: (status, count, match = /./) => {
+      failures.push({ status, count, match });
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

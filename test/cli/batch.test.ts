@@ -47,4 +47,24 @@ describe('lambda-iot batch', () => {
     const log = JSON.parse((await runCli(['catalog', 'log', '--json', '--limit', '1'], env)).stdout);
     expect(log[0].hash).toBe(published.mainHash);
   }, 180_000);
+
+  it('a failed Gold write prints why: the cause chain down to the file-system error (stacks with --debug)', async () => {
+    const dataDir = tempDataDir('cli-batch-cause');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir };
+    expect((await runCli(['simulate', '--devices', '2', '--days', '2', '--seed', '3'], env)).code).toBe(0);
+    expect((await runCli(['land', '--until-idle', '1s'], env)).code).toBe(0);
+    // A file where the warehouse folder belongs: every table write fails inside the local store.
+    fs.writeFileSync(path.join(dataDir, 'lake', 'warehouse'), 'not a folder');
+    const failed = await runCli(['batch'], env);
+    expect(failed.code).toBe(1);
+    const lines = failed.stderr.trimEnd().split('\n');
+    expect(lines.at(-3)).toMatch(
+      /^lambda-iot: write-audit-publish \S+: writing failed; branch run-\S+ kept for inspection$/,
+    );
+    expect(lines.at(-2)).toMatch(/^ {2}caused by: lake local put failed: warehouse\/iot\/.*ENOTDIR/);
+    expect(lines.at(-1)).toMatch(/^ {2}caused by: ENOTDIR: not a directory, mkdir /);
+    const debug = await runCli(['--debug', 'batch'], env);
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/ {2}caused by: ENOTDIR: not a directory, mkdir .*\n {4}at /);
+  }, 180_000);
 });

@@ -1,14 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { PlantSimulator, readGroundTruth, writeGroundTruth } from '../../src/ingest/index.js';
+import { tempDir } from '../support/tempDirs.js';
 import { DAY, FROM_MS, makeOptions } from './simulationFixtures.js';
 
 const dirs: string[] = [];
 function makeDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lambda-iot-truth-'));
+  const dir = tempDir('lambda-iot-truth-');
   dirs.push(dir);
   return dir;
 }

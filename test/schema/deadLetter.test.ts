@@ -1,14 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { writeDeadLetters } from '../../src/bus/deadLetters.js';
 import { openEmbeddedLog } from '../../src/bus/embedded/embeddedLog.js';
 import { DeadLetter } from '../../src/schema/deadLetter.js';
 import { readN } from '../bus/logContract.js';
+import { tempDir } from '../support/tempDirs.js';
 
 it('writes rejected messages to the dead-letter topic, keyed like their source', async () => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-iot-dlq-')), 'log.sqlite');
+  const file = path.join(tempDir('lambda-iot-dlq-'), 'log.sqlite');
   const log = openEmbeddedLog({ file });
   const [ack] = await log.produce('iot-telemetry', [{ key: 'device_4', value: '{oops', timestamp: 5 }]);
   const reader = await log.consumer({ topics: ['iot-telemetry'], fromBeginning: true });

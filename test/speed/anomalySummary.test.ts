@@ -1,13 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { openEmbeddedLog } from '../../src/bus/embedded/embeddedLog.js';
 import { summarizeAnomalies } from '../../src/speed/anomalySummary.js';
+import { tempDir } from '../support/tempDirs.js';
 
 it('counts distinct anomalies by type and severity, and repeated identities apart', async () => {
   const log = openEmbeddedLog({
-    file: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'summary-')), 'log.sqlite'),
+    file: path.join(tempDir('lambda-iot-summary-'), 'log.sqlite'),
   });
   const anomaly = (timestamp: string, type: string, severity: string, confirmed: boolean) => ({
     device_id: 'device_1',

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
@@ -13,6 +12,7 @@ import {
   referenceRules,
   saveRuleSet,
 } from '../../src/speed/ruleSet.js';
+import { tempDir } from '../support/tempDirs.js';
 
 const T0 = Date.UTC(2025, 3, 1, 12);
 const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -174,7 +174,7 @@ describe('spike and sustained rules', () => {
 
 describe('rule sets as files', () => {
   it('round-trips through JSON and names the offending path when invalid', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rules-')), 'rules.json');
+    const file = path.join(tempDir('lambda-iot-rules-'), 'rules.json');
     saveRuleSet(file, referenceRules({ vibrationThreshold: 2.5 }));
     expect(loadRuleSet(file)).toEqual(referenceRules({ vibrationThreshold: 2.5 }));
     fs.writeFileSync(

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openLog } from '../../src/bus/openLog.js';
 import type { Log, LogRecord } from '../../src/bus/port.js';
 import { loadConfig } from '../../src/config/config.js';
+import { LogError } from '../../src/errors.js';
 import { DEFAULT_FROM_MS } from '../../src/ingest/index.js';
 import { simulateToLog } from '../../src/pipeline/simulateToLog.js';
 import { DeadLetter } from '../../src/schema/deadLetter.js';
@@ -376,6 +377,63 @@ describe('speed layer real-time view', () => {
       readings: 1,
       newest_event_time: '2025-04-03T02:00:00Z',
     });
+    await log.close();
+  });
+});
+
+describe('speed layer checkpoint against the log', () => {
+  it('a log error while checking the checkpoint propagates and keeps it; only a checkpoint ahead of the log is discarded', async () => {
+    const env = { LAMBDA_IOT_DATA_DIR: tempDataDir('speed-fits'), LAMBDA_IOT_BUS: 'embedded' };
+    const config = loadConfig(env);
+    const log = await openLog(config);
+    const reading = {
+      key: 'device_1',
+      value: JSON.stringify({
+        device_id: 'device_1',
+        timestamp: '2025-04-01T01:00:00Z',
+        energy_usage: 1.25,
+        temperature: 20,
+        vibration: 1,
+        signal_strength: 80,
+      }),
+      timestamp: DEFAULT_FROM_MS,
+    };
+    await log.produce('iot-telemetry', [reading, reading]);
+    const warnings: string[] = [];
+    const run = (on: Log) =>
+      runStreamProcessor({
+        log: on,
+        config,
+        rules: referenceRules(),
+        logTarget: 'fits',
+        idleMs: 300,
+        onWarning: (w) => warnings.push(w),
+      });
+    expect(await run(log)).toMatchObject({ read: 2, resumedFromCheckpoint: false });
+    const file = checkpointFile(config, 'lambda_streaming_anomalies', 'fits');
+    const written = fs.readFileSync(file, 'utf8');
+
+    // A transient failure reading the partition ends: the run fails with it, the checkpoint stays.
+    const flaky = new Proxy(log, {
+      get(target, prop, receiver) {
+        if (prop === 'partitionOffsets')
+          return async () => Promise.reject(new LogError('log offsets of iot-telemetry: broker away'));
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await expect(run(flaky)).rejects.toThrow('broker away');
+    expect(warnings).toEqual([]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(written);
+    await log.produce('iot-telemetry', [reading]);
+    expect(await run(log)).toMatchObject({ read: 1, resumedFromCheckpoint: true });
+
+    // A checkpoint beyond the end of the log (a reset log): discarded with the warning.
+    const ahead = JSON.parse(fs.readFileSync(file, 'utf8'));
+    ahead.offsets = ahead.offsets.map((o: { offset: number }) => ({ ...o, offset: o.offset + 100 }));
+    fs.writeFileSync(file, JSON.stringify(ahead));
+    expect(await run(log)).toMatchObject({ resumedFromCheckpoint: false });
+    expect(warnings).toEqual([expect.stringContaining('is ahead of the log (was the log reset?)')]);
     await log.close();
   });
 });

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
@@ -9,10 +8,11 @@ import { resolveUnderRoot } from '../../src/store/localFiles.js';
 import { openLocalStore } from '../../src/store/localStore.js';
 import { objectKey, TEMP_PART_PREFIX } from '../../src/store/objectKey.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
+import { tempDir as makeTempDir } from '../support/tempDirs.js';
 import { BAD_PARTS, describeStoreContract, invalidInKey } from './storeContract.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-iot-lake-'));
+const tempDir = () => makeTempDir('lambda-iot-lake-');
 
 async function keys(store: ReturnType<typeof openLocalStore>, prefix = ''): Promise<string[]> {
   const out: string[] = [];

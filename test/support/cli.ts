@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from './tempDirs.js';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'lambda-iot.js');
@@ -13,9 +12,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A fresh temporary data directory. */
+/** A fresh temporary data directory, removed after the test file (tempDirs.ts). */
 export function tempDataDir(label = 'data'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `lambda-iot-${label}-`));
+  return tempDir(`lambda-iot-${label}-`);
 }
 
 /** Environment for a CLI run: the test's variables on top of this process's, TZ kept as given. */

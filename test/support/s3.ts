@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from './tempDirs.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -32,7 +32,7 @@ export function hasS3rver(): boolean {
  * when this process goes away.
  */
 export async function startS3rver(timeoutMs = 15_000): Promise<S3ForTests> {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-iot-s3rver-'));
+  const directory = tempDir('lambda-iot-s3rver-');
   const launcher = path.join(__dirname, 's3rverChild.cjs');
   const child: ChildProcess = spawn(
     process.execPath,

@@ -21,6 +21,32 @@ function wrap(what: string, error: unknown): LogError {
   return new LogError(`kafka ${what}: ${message}`, { cause: error, retriable });
 }
 
+/** kafkajs protocol error codes of a CreateTopics answer that leave the topic to the metadata request. */
+const SKIPPABLE_CREATE_TOPICS_CODES = new Set([
+  35, // UNSUPPORTED_VERSION: the broker does not implement this CreateTopics version
+  36, // TOPIC_ALREADY_EXISTS: another client created it first
+]);
+
+/**
+ * Whether a createTopics failure means "this broker cannot or need not create it": the broker lacks the API
+ * (KafkaJSServerDoesNotSupportApiKey, UNSUPPORTED_VERSION), reports no controller broker to send it to
+ * (KafkaJSBrokerNotFound from the controller lookup: the librdkafka mock), or the topic already exists.
+ * Classified by kafkajs error class name and protocol code, never by message text; anything else
+ * (authorization, invalid partitions or replication factor, policy, network) is an error.
+ */
+export function createTopicsMayBeSkipped(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { name?: unknown; code?: unknown; errors?: unknown };
+  if (e.name === 'KafkaJSAggregateError' && Array.isArray(e.errors))
+    return e.errors.length > 0 && e.errors.every(createTopicsMayBeSkipped);
+  if (e.name === 'KafkaJSServerDoesNotSupportApiKey' || e.name === 'KafkaJSBrokerNotFound') return true;
+  return (
+    e.name === 'KafkaJSProtocolError' &&
+    typeof e.code === 'number' &&
+    SKIPPABLE_CREATE_TOPICS_CODES.has(e.code)
+  );
+}
+
 /**
  * The log port on Kafka (kafkajs). Topics are created with CreateTopics where the broker supports it
  * and auto-created by a metadata request otherwise; lag is reported for the kit's configured groups
@@ -54,8 +80,9 @@ export class KafkaLog implements Log {
           topics: [{ topic, numPartitions: options.partitions ?? this.config.partitions }],
           waitForLeaders: true,
         });
-      } catch {
+      } catch (error) {
         // Brokers without CreateTopics (e.g. the librdkafka mock) auto-create on a metadata request.
+        if (!createTopicsMayBeSkipped(error)) throw wrap(`create topic ${topic}`, error);
       }
     }
     try {

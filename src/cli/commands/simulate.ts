@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
 import { describeLogTarget } from '../../bus/openLog.js';
+import type { Log } from '../../bus/port.js';
+import type { Config } from '../../config/config.js';
 import { CliError } from '../../errors.js';
 import {
   DEFAULT_CADENCE_MS,
@@ -108,77 +110,90 @@ export function registerSimulate(program: Command): void {
       await withLog(async (log, config) => {
         const stop = stopSignal();
         try {
-          if (options.live) {
-            const result = await simulateLive({
-              log,
-              config,
-              devices: options.devices,
-              seed: options.seed,
-              ratePerSecond: options.rate,
-              profile: options.profile,
-              durationMs: options.duration,
-              signal: stop.signal,
-              onBatch: (totals, until) => {
-                if (!options.json && process.stderr.isTTY) {
-                  process.stderr.write(
-                    `\rlive ${formatUtc(until)}: ${formatCount(totals.telemetry)} readings, ${formatCount(totals.events)} events`,
-                  );
-                }
-              },
-            });
-            if (options.json)
-              return printJson({
-                mode: 'live',
-                ...result,
-                fromMs: undefined,
-                toMs: undefined,
-                from: formatUtc(result.fromMs),
-                to: formatUtc(result.toMs),
-              });
-            return writeOut(
-              `\nStreamed ${formatCount(result.telemetry)} readings and ${formatCount(result.events)} events from ${options.devices} devices ` +
-                `(${formatUtc(result.fromMs)} → ${formatUtc(result.toMs)}); ground truth in ${result.groundTruthDir}\n`,
-            );
-          }
-          const simulation = resolveHistory(options);
-          const progress = createProgress('simulate', !options.json && process.stderr.isTTY === true);
-          const result = await simulateToLog({
-            log,
-            config,
-            simulation,
-            logTarget: describeLogTarget(config),
-            again: options.again,
-            signal: stop.signal,
-            onProgress: (fraction, produced) =>
-              progress.update(
-                fraction,
-                `${formatCount(produced.telemetry)} readings, ${formatCount(produced.events)} events`,
-              ),
-          });
-          progress.stop();
-          const m = result.manifest;
-          if (options.json)
-            return printJson({
-              mode: 'history',
-              action: result.action,
-              ...m,
-              groundTruthDir: result.groundTruthDir,
-            });
-          const span = `${formatUtc(simulation.fromMs)} → ${formatUtc(simulation.toMs)}`;
-          if (result.action === 'skipped') {
-            say(
-              `This simulation is already in the log (run ${m.runId}); nothing produced. Use --again to produce a second copy.`,
-            );
-          }
-          return writeOut(
-            `${result.action === 'skipped' ? 'Already produced' : result.action === 'interrupted' ? 'Interrupted after' : 'Produced'} ` +
-              `${formatCount(m.produced.telemetry)} readings and ${formatCount(m.produced.events)} events ` +
-              `(${simulation.devices} devices, ${span}, seed ${simulation.seed}, ${simulation.profile}); ` +
-              `${m.failures} failures. Ground truth: ${result.groundTruthDir}\n`,
-          );
+          if (options.live) await simulateLiveAction(log, config, options, stop.signal);
+          else await simulateHistoryAction(log, config, options, stop.signal);
         } finally {
           stop.dispose();
         }
       });
     });
+}
+
+/** `simulate --live`: paces readings by the wall clock and prints what it streamed. */
+async function simulateLiveAction(
+  log: Log,
+  config: Config,
+  options: SimulateCliOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const result = await simulateLive({
+    log,
+    config,
+    devices: options.devices,
+    seed: options.seed,
+    ratePerSecond: options.rate,
+    profile: options.profile,
+    durationMs: options.duration,
+    signal,
+    onBatch: (totals, until) => {
+      if (!options.json && process.stderr.isTTY) {
+        process.stderr.write(
+          `\rlive ${formatUtc(until)}: ${formatCount(totals.telemetry)} readings, ${formatCount(totals.events)} events`,
+        );
+      }
+    },
+  });
+  if (options.json)
+    return printJson({
+      mode: 'live',
+      ...result,
+      fromMs: undefined,
+      toMs: undefined,
+      from: formatUtc(result.fromMs),
+      to: formatUtc(result.toMs),
+    });
+  return writeOut(
+    `\nStreamed ${formatCount(result.telemetry)} readings and ${formatCount(result.events)} events from ${options.devices} devices ` +
+      `(${formatUtc(result.fromMs)} → ${formatUtc(result.toMs)}); ground truth in ${result.groundTruthDir}\n`,
+  );
+}
+
+/** `simulate` (history mode): generates event time as fast as possible and prints what it produced. */
+async function simulateHistoryAction(
+  log: Log,
+  config: Config,
+  options: SimulateCliOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const simulation = resolveHistory(options);
+  const progress = createProgress('simulate', !options.json && process.stderr.isTTY === true);
+  const result = await simulateToLog({
+    log,
+    config,
+    simulation,
+    logTarget: describeLogTarget(config),
+    again: options.again,
+    signal,
+    onProgress: (fraction, produced) =>
+      progress.update(
+        fraction,
+        `${formatCount(produced.telemetry)} readings, ${formatCount(produced.events)} events`,
+      ),
+  });
+  progress.stop();
+  const m = result.manifest;
+  if (options.json)
+    return printJson({ mode: 'history', action: result.action, ...m, groundTruthDir: result.groundTruthDir });
+  const span = `${formatUtc(simulation.fromMs)} → ${formatUtc(simulation.toMs)}`;
+  if (result.action === 'skipped') {
+    say(
+      `This simulation is already in the log (run ${m.runId}); nothing produced. Use --again to produce a second copy.`,
+    );
+  }
+  return writeOut(
+    `${result.action === 'skipped' ? 'Already produced' : result.action === 'interrupted' ? 'Interrupted after' : 'Produced'} ` +
+      `${formatCount(m.produced.telemetry)} readings and ${formatCount(m.produced.events)} events ` +
+      `(${simulation.devices} devices, ${span}, seed ${simulation.seed}, ${simulation.profile}); ` +
+      `${m.failures} failures. Ground truth: ${result.groundTruthDir}\n`,
+  );
 }
