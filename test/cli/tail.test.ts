@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { writeDeadLetters } from '../../src/bus/deadLetters.js';
 import { openLog } from '../../src/bus/openLog.js';
 import { loadConfig } from '../../src/config/config.js';
+import { readN } from '../bus/logContract.js';
 import { runCli, tempDataDir } from '../support/cli.js';
 
 describe('lambda-iot tail', () => {
@@ -55,6 +57,67 @@ describe('lambda-iot tail', () => {
 
     const human = await runCli(['tail', 'iot-telemetry', '--from-beginning'], env);
     expect(human.stdout).toMatch(/iot-telemetry\[\d\]@1 device_1 {2}INVALID: not JSON/);
+  });
+
+  it('shows reason and source of every dead letter, however big the rejected message was', async () => {
+    const dir = tempDataDir('tail-dlq');
+    const env = { LAMBDA_IOT_DATA_DIR: dir, LAMBDA_IOT_BUS: 'embedded' };
+    const log = await openLog(loadConfig(env));
+    const big = JSON.stringify({ device_id: 'device_1', blob: 'x'.repeat(5 * 1024 * 1024) });
+    const quoted = JSON.stringify({ device_id: 'device_2', tags: Array(120_000).fill('ab') });
+    await log.produce('iot-telemetry', [
+      { key: 'device_1', value: big, timestamp: 1 },
+      { key: 'device_2', value: quoted, timestamp: 2 },
+    ]);
+    const reader = await log.consumer({ topics: ['iot-telemetry'], fromBeginning: true });
+    const records = await readN(reader, 2);
+    await reader.close();
+    const reasons = records.map((r) => `oversized: ${r.value.byteLength} bytes > limit 65536`);
+    await writeDeadLetters(
+      log,
+      'iot-dlq',
+      records.map((record, i) => ({ record, reason: reasons[i]! })),
+      'lambda_streaming_anomalies',
+    );
+    // A record in the old form (the whole payload copied) is itself oversized, yet still says where it came from.
+    const old = {
+      payload: quoted,
+      payload_encoding: 'utf8',
+      source: { topic: 'iot-telemetry', partition: 0, offset: 9, key: null },
+    };
+    await log.produce('iot-dlq', [
+      { key: null, value: JSON.stringify({ ...old, consumer: 'x', reason: 'old form' }), timestamp: 3 },
+    ]);
+    const dlq = await log.consumer({ topics: ['iot-dlq'], fromBeginning: true });
+    const letters = await readN(dlq, 3);
+    await dlq.close();
+    await log.close();
+    const bounded = letters.filter((l) => l.key !== null).map((l) => l.value.byteLength);
+    expect(bounded).toHaveLength(2);
+    for (const size of bounded) expect(size).toBeLessThan(8 * 1024);
+
+    const result = await runCli(['tail', 'iot-dlq', '--from-beginning'], env);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const [i, record] of records.entries()) {
+      const from = `from iot-telemetry[${record.partition}]@${record.offset} by lambda_streaming_anomalies: ${reasons[i]}`;
+      const line = lines.find((l) => l.includes(` ${record.key}  `));
+      expect(line).toContain(`DEAD LETTER ${from}; payload ${record.value.byteLength} bytes`);
+      expect(line!.length).toBeLessThan(1000);
+    }
+    expect(lines.find((l) => l.includes('(no key)'))).toMatch(
+      /INVALID: oversized: .*; DEAD LETTER from iot-telemetry\[0\]@9 by x: old form$/,
+    );
+    const json = await runCli(['tail', 'iot-dlq', '--from-beginning', '--json'], env);
+    const values = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(values.find((v) => v.key === 'device_1').value).toMatchObject({
+      payload_bytes: Buffer.byteLength(big),
+      payload_truncated: true,
+    });
   });
 
   it('explains an unknown topic', async () => {

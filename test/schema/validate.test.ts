@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/bus/port.js';
 import { Anomaly, anomalyIdentity } from '../../src/schema/anomaly.js';
@@ -115,6 +116,11 @@ describe('contracts', () => {
     expect(DeadLetter.parse(letter)).toEqual({
       payload: 'wyg=',
       payload_encoding: 'base64',
+      payload_bytes: 2,
+      payload_sha256: createHash('sha256')
+        .update(Buffer.from([0xc3, 0x28]))
+        .digest('hex'),
+      payload_truncated: false,
       source: { topic: 'iot-telemetry', partition: 2, offset: 41, key: 'device_9' },
       consumer: 'lambda_streaming_anomalies',
       reason: 'not JSON: bad',
