@@ -120,6 +120,37 @@ describe('lambda-iot tail', () => {
     });
   });
 
+  it('escapes control characters in text output, so a device id cannot clear the screen or forge a line', async () => {
+    const dir = tempDataDir('tail-hostile');
+    const env = { LAMBDA_IOT_DATA_DIR: dir, LAMBDA_IOT_BUS: 'embedded' };
+    const log = await openLog(loadConfig(env));
+    const id = 'dev\u001b[2J\r\n\u0007';
+    const reading = {
+      device_id: id,
+      timestamp: '2025-04-01T00:00:00Z',
+      energy_usage: 1.5,
+      temperature: 22.1,
+      vibration: 0.6,
+      signal_strength: 88,
+    };
+    await log.produce('iot-telemetry', [
+      { key: id, value: JSON.stringify(reading), timestamp: 1 },
+      { key: id, value: `{"device_id": "${id}"`, timestamp: 2 },
+    ]);
+    await log.close();
+    const text = await runCli(['tail', 'iot-telemetry', '--from-beginning'], env);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toContain(' dev\\x1b[2J\\r\\n\\x07  ');
+      expect(line).not.toMatch(/\p{Cc}/u);
+    }
+    expect(lines[1]).toMatch(/INVALID: not JSON/);
+    const json = await runCli(['tail', 'iot-telemetry', '--from-beginning', '--json'], env);
+    expect(JSON.parse(json.stdout.split('\n')[0]!)).toMatchObject({ key: id, value: { device_id: id } });
+  });
+
   it('explains an unknown topic', async () => {
     const dir = tempDataDir('tail-unknown');
     const result = await runCli(['tail', 'nope'], { LAMBDA_IOT_DATA_DIR: dir });

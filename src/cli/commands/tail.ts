@@ -5,6 +5,7 @@ import type { Config } from '../../config/config.js';
 import { contractForTopic } from '../../schema/contracts.js';
 import { DeadLetter } from '../../schema/deadLetter.js';
 import { validateMessage } from '../../schema/validate.js';
+import { escapeControl } from '../../util/escapeControl.js';
 import { withLog } from '../context.js';
 import { positiveInt } from '../options.js';
 import { say, stopSignal, writeOut } from '../output.js';
@@ -116,7 +117,10 @@ async function tail(log: Log, config: Config, topicArg: string, options: TailOpt
     const sorted = records.sort(byPartitionOffset);
     const lines = sorted.map((r) => toTailLine(r, config));
     invalid += lines.filter((l) => 'error' in l).length;
-    const text = lines.map((l, i) => (json ? JSON.stringify(l) : formatLine(l, sorted[i]!, deadLetters)));
+    // Text lines are escaped as a whole: keys, reasons and values may hold any characters.
+    const text = lines.map((l, i) =>
+      json ? JSON.stringify(l) : escapeControl(formatLine(l, sorted[i]!, deadLetters)),
+    );
     if (text.length > 0) await writeOut(`${text.join('\n')}\n`);
   };
   try {
