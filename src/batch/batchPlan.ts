@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/port.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
-import { CatalogTableNotFoundError } from '../errors.js';
+import { CatalogTableNotFoundError, InvalidArgumentError } from '../errors.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays } from '../time/utcTime.js';
@@ -54,8 +54,31 @@ export function newSince(files: readonly RawFile[], mark: RawWatermark): RawFile
   );
 }
 
+/** Why explicit dates cannot make a range (`--from` after `--to`), or undefined when they can. */
+export function rangeProblem(options: RangeOptions): string | undefined {
+  if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
+    return `--from must be on or before --to (got --from ${options.from} --to ${options.to})`;
+  }
+  return undefined;
+}
+
 /**
- * The dates a run rebuilds. Explicit --from/--to win; --full or a first run takes every date in the lake;
+ * Sorted dates as runs of consecutive days, e.g. "2025-04-01 … 2025-04-03, 2025-04-07".
+ * @example describeDates(['2025-04-01', '2025-04-02', '2025-04-07']); // "2025-04-01 … 2025-04-02, 2025-04-07"
+ */
+export function describeDates(sorted: readonly string[]): string {
+  const spans: [string, string][] = [];
+  for (const date of sorted) {
+    const last = spans.at(-1);
+    if (last !== undefined && (date === last[1] || date === addDays(last[1], 1))) last[1] = date;
+    else spans.push([date, date]);
+  }
+  return spans.map(([a, b]) => (a === b ? a : `${a} … ${b}`)).join(', ');
+}
+
+/**
+ * The dates a run rebuilds. Explicit --from/--to win (a range without raw telemetry is null, naming the dates
+ * the lake holds; --from after --to throws InvalidArgumentError); --full or a first run takes every date in the lake;
  * otherwise new telemetry for day D rebuilds D..D+7 (the days whose baselines or windows include D) and a
  * new events file for day D rebuilds D..the newest date (a late maintenance changes days_since_maintenance
  * for every later day), each capped at the newest raw date.
@@ -66,15 +89,22 @@ export function chooseRange(
   previous: RawWatermark | undefined,
   options: RangeOptions,
 ): { range: { from: string; to: string } | null; reason: string } {
+  const problem = rangeProblem(options);
+  if (problem !== undefined) throw new InvalidArgumentError(`batch range rejected: ${problem}`);
   const dates = telemetry.map((f) => f.date).sort();
   if (dates.length === 0)
     return { range: null, reason: 'the lake has no raw telemetry (run lambda-iot land first)' };
   const newest = dates[dates.length - 1]!;
   if (options.from !== undefined || options.to !== undefined) {
-    return {
-      range: { from: options.from ?? dates[0]!, to: options.to ?? newest },
-      reason: 'dates given',
-    };
+    const from = options.from ?? dates[0]!;
+    const to = options.to ?? newest;
+    if (!dates.some((d) => d >= from && d <= to)) {
+      return {
+        range: null,
+        reason: `no raw telemetry from ${from} to ${to}; the lake holds telemetry for ${describeDates(dates)}`,
+      };
+    }
+    return { range: { from, to }, reason: 'dates given' };
   }
   if (options.full || previous === undefined) {
     return {

@@ -2,14 +2,14 @@ import path from 'node:path';
 import type { Catalog } from '../catalog/port.js';
 import { newRunId, type WapResult, writeAuditPublish } from '../catalog/wap.js';
 import type { Config } from '../config/config.js';
-import { CatalogConflictError, KitError } from '../errors.js';
+import { CatalogConflictError, InvalidArgumentError, KitError } from '../errors.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { openLakeReader } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays } from '../time/utcTime.js';
 import { withRetry } from '../util/retry.js';
 import { type BatchAuditResult, batchAudits, guardAudits } from './audits.js';
-import { type BatchPlan, planBatch, type RangeOptions } from './batchPlan.js';
+import { type BatchPlan, planBatch, type RangeOptions, rangeProblem } from './batchPlan.js';
 import { buildModel, MODELS, type ModelName } from './models.js';
 import { type PredictionQuality, predictionQuality } from './quality.js';
 import { createAuditViews, type TableWrite, writeGold } from './writeGold.js';
@@ -201,6 +201,8 @@ async function runOnce(
  * @example const result = await runBatch({ config, store, catalog });
  */
 export async function runBatch(options: BatchOptions): Promise<BatchResult> {
+  const problem = rangeProblem(options);
+  if (problem !== undefined) throw new InvalidArgumentError(`batch range rejected: ${problem}`);
   const started = Date.now();
   const step = options.onStep ?? (() => {});
   const policy = {
