@@ -3,7 +3,7 @@ import { MAIN_BRANCH } from '../catalog/port.js';
 import { CatalogTableNotFoundError, InvalidArgumentError } from '../errors.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../store/objectStore.js';
-import { addDays } from '../time/utcTime.js';
+import { addDays, DAY_MS, utcDate } from '../time/utcTime.js';
 /** Summary keys the batch run stamps on every snapshot it writes. */
 import { CLOSED_THROUGH_PROPERTY, closedThrough as closedThroughOf } from './closedThrough.js';
 import { GOLD_TABLES } from './gold.js';
@@ -162,8 +162,26 @@ async function previousRunSummary(
   return current?.summary;
 }
 
+/** The event dates that can hold accepted data: LAMBDA_IOT_EVENT_TIME_MIN to the day of now + 24 h (UTC). */
+export function plausibleDates(eventTimeMin: string, now: number): { from: string; to: string } {
+  return { from: eventTimeMin, to: utcDate(now + DAY_MS) };
+}
+
+/** The later of two dates YYYY-MM-DD. */
+export const laterDate = (a: string, b: string): string => [a, b].sort()[1]!;
+
+/** A raw file skipped because its date folder lies outside the plausible event-time window. */
+export interface SkippedRawFile {
+  key: string;
+  date: string;
+}
+
 /** What a run will do, decided before it builds anything. */
 export interface BatchPlan {
+  /** Raw files whose date folder lies outside the plausible window: not read, named in a warning. */
+  skipped: SkippedRawFile[];
+  /** The plausible event dates the run reads. */
+  plausible: { from: string; to: string };
   /** The dates to rebuild; null when there is nothing to do (then `reason` says why). */
   range: { from: string; to: string } | null;
   reason: string;
@@ -185,23 +203,41 @@ export async function planBatch(
   store: ObjectStore,
   catalog: Catalog,
   options: RangeOptions,
+  plausible: { from: string; to: string },
 ): Promise<BatchPlan> {
   // The watermark comes from a first listing; the run reads a second one, started after the first ended, so
   // every file at or below the watermark (durable before the second listing began) is in what the run reads,
   // even one the landing sink wrote into an earlier date folder while the first listing walked past it.
+  // Files in date folders outside the plausible window count in the watermark (seen) but are not read.
+  const inside = (f: RawFile) => f.date >= plausible.from && f.date <= plausible.to;
   const listedTelemetry = await listRawFiles(store, 'telemetry');
   const stampable = watermarkOf([...listedTelemetry, ...(await listRawFiles(store, 'events'))]);
-  const telemetry = await listRawFiles(store, 'telemetry');
-  const events = await listRawFiles(store, 'events');
+  const allTelemetry = await listRawFiles(store, 'telemetry');
+  const allEvents = await listRawFiles(store, 'events');
+  const telemetry = allTelemetry.filter(inside);
+  const events = allEvents.filter(inside);
+  const skipped = [...allTelemetry, ...allEvents, ...(await listRawFiles(store, 'anomalies'))]
+    .filter((f) => !inside(f))
+    .map((f) => ({ key: f.key, date: f.date }));
   const mainHash = (await catalog.getBranch(MAIN_BRANCH)).hash;
   const previousSummary = await previousRunSummary(catalog, mainHash);
   const previousText = previousSummary?.[RUN_SUMMARY.watermark];
   const previous = previousText ? (JSON.parse(previousText) as RawWatermark) : undefined;
-  const { range, reason } = chooseRange(telemetry, events, previous, options);
+  const chosen = chooseRange(telemetry, events, previous, options);
+  // Given dates beyond the window cannot hold accepted data: the run rebuilds their plausible part.
+  const range =
+    chosen.range === null
+      ? null
+      : {
+          from: laterDate(chosen.range.from, plausible.from),
+          to: [chosen.range.to, plausible.to].sort()[0]!,
+        };
   const partial = (options.from !== undefined || options.to !== undefined) && !options.full;
   return {
     range,
-    reason,
+    reason: chosen.reason,
+    skipped,
+    plausible,
     mainHash,
     newestRawDate:
       telemetry
@@ -212,6 +248,6 @@ export async function planBatch(
     // Like the raw watermark, a run over given dates keeps the previous closed date.
     closedThrough: partial
       ? (previousSummary?.[CLOSED_THROUGH_PROPERTY] ?? null)
-      : closedThroughOf(listedTelemetry),
+      : closedThroughOf(listedTelemetry.filter(inside)),
   };
 }

@@ -57,6 +57,42 @@ describe('contracts', () => {
     if (!v.ok) expect(v.reason).toMatch(reason);
   });
 
+  it.each([
+    [
+      '0000-01-01T00:00:00Z',
+      /before the plausible event-time window: 0000-01-01T00:00:00Z \(earlier than 2000-01-01/,
+    ],
+    ['0001-01-01T00:00:00Z', /before the plausible event-time window/],
+    ['1969-12-31T23:59:59Z', /before the plausible event-time window/],
+    ['1999-12-31T23:59:59Z', /before the plausible event-time window/],
+    ['9999-12-31T23:59:59Z', /far in the future/],
+  ])('accepts event times only in the plausible window: rejects %s', (timestamp, reason) => {
+    const v = validateMessage(Telemetry, JSON.stringify({ ...reading, timestamp }), { now: NOW });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.reason).toMatch(reason);
+    const event = {
+      device_id: 'device_2',
+      event_timestamp: timestamp,
+      event_type: 'inspection',
+      severity: 'low',
+    };
+    const e = validateMessage(
+      MachineEvent,
+      { ...event, status: 'passed', next_inspection_days: 30 },
+      { now: NOW },
+    );
+    expect(e.ok).toBe(false);
+  });
+
+  it('takes the start of the plausible window from eventTimeMin (default 2000-01-01)', () => {
+    const at = (timestamp: string, eventTimeMin?: string) =>
+      validateMessage(Telemetry, { ...reading, timestamp }, { now: NOW, eventTimeMin }).ok;
+    expect(at('2000-01-01T00:00:00Z')).toBe(true);
+    expect(at('2020-05-01T00:00:00Z', '2020-05-02')).toBe(false);
+    expect(at('2020-05-02T00:00:00Z', '2020-05-02')).toBe(true);
+    expect(at('1969-12-31T23:59:59Z', '1900-01-01')).toBe(true);
+  });
+
   it('rejects an oversized message before parsing it', () => {
     const v = validateMessage(Telemetry, 'x'.repeat(100), { maxBytes: 50 });
     expect(v).toEqual({ ok: false, reason: 'oversized: 100 bytes > limit 50' });

@@ -28,7 +28,10 @@ export function toTailLine(record: LogRecord, config: Config): TailLine {
   const { topic, partition, offset, key } = record;
   const contract = contractForTopic(topic, config.namePrefix);
   if (contract) {
-    const v = validateMessage(contract, record.value, { maxBytes: config.maxMessageBytes });
+    const v = validateMessage(contract, record.value, {
+      maxBytes: config.maxMessageBytes,
+      eventTimeMin: config.eventTimeMin,
+    });
     return v.ok
       ? { topic, partition, offset, key, value: v.value }
       : { topic, partition, offset, key, error: v.reason };
