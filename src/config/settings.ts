@@ -105,7 +105,7 @@ export const SETTINGS = [
       }, 'expected a real calendar date'),
     default: '2000-01-01',
     description:
-      'Earliest plausible event date (UTC); readings and events stamped before it, or more than 24 h past now, go to the dead-letter topic, and the batch skips raw date folders outside that window.',
+      'Earliest plausible event date (UTC); earlier event times, like those over 24 h past now, are dead-lettered; the batch skips raw dates outside.',
   },
   {
     env: 'LAMBDA_IOT_SPEED_COMMIT_INTERVAL_MS',
