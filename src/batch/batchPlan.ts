@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/port.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
 import { CatalogTableNotFoundError, InvalidArgumentError } from '../errors.js';
+import { tableFiles } from '../iceberg/tableReader.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays, DAY_MS, utcDate } from '../time/utcTime.js';
@@ -88,7 +89,7 @@ export function chooseRange(
   events: readonly RawFile[],
   previous: RawWatermark | undefined,
   options: RangeOptions,
-): { range: { from: string; to: string } | null; reason: string } {
+): { range: { from: string; to: string } | null; reason: string; empty?: { from: string; to: string } } {
   const problem = rangeProblem(options);
   if (problem !== undefined) throw new InvalidArgumentError(`batch range rejected: ${problem}`);
   const dates = telemetry.map((f) => f.date).sort();
@@ -102,6 +103,7 @@ export function chooseRange(
       return {
         range: null,
         reason: `no raw telemetry from ${from} to ${to}; the lake holds telemetry for ${describeDates(dates)}`,
+        ...(from <= to ? { empty: { from, to } } : {}),
       };
     }
     return { range: { from, to }, reason: 'dates given' };
@@ -142,6 +144,25 @@ export async function previousWatermark(
 ): Promise<RawWatermark | undefined> {
   const text = (await previousRunSummary(catalog, mainHash))?.[RUN_SUMMARY.watermark];
   return text ? (JSON.parse(text) as RawWatermark) : undefined;
+}
+
+/** Whether gold_device_health at a commit of main has data files for some of the dates. */
+async function goldHoldsDates(
+  store: ObjectStore,
+  catalog: Catalog,
+  mainHash: string,
+  dates: { from: string; to: string },
+): Promise<boolean> {
+  try {
+    const { metadata } = await catalog.loadTable(
+      `${MAIN_BRANCH}@${mainHash}`,
+      GOLD_TABLES[0]!.definition.name,
+    );
+    return (await tableFiles(store, metadata, { fromDate: dates.from, toDate: dates.to })).length > 0;
+  } catch (error) {
+    if (error instanceof CatalogTableNotFoundError) return false;
+    throw error;
+  }
 }
 
 /** The snapshot summary of gold_device_health at a commit of main, or undefined before the first run. */
@@ -223,7 +244,16 @@ export async function planBatch(
   const previousSummary = await previousRunSummary(catalog, mainHash);
   const previousText = previousSummary?.[RUN_SUMMARY.watermark];
   const previous = previousText ? (JSON.parse(previousText) as RawWatermark) : undefined;
-  const chosen = chooseRange(telemetry, events, previous, options);
+  let chosen = chooseRange(telemetry, events, previous, options);
+  // Given dates without raw telemetry are still rebuilt when Gold on main holds rows for them (their files
+  // were removed): the rebuild removes those rows. Otherwise the run would publish an empty commit.
+  if (chosen.empty !== undefined && (await goldHoldsDates(store, catalog, mainHash, chosen.empty))) {
+    const { from, to } = chosen.empty;
+    chosen = {
+      range: chosen.empty,
+      reason: `no raw telemetry from ${from} to ${to}: the rebuild removes their Gold rows`,
+    };
+  }
   // Given dates beyond the window cannot hold accepted data: the run rebuilds their plausible part.
   const range =
     chosen.range === null

@@ -19,6 +19,7 @@ describe('chooseRange with given dates', () => {
       range: null,
       reason:
         'no raw telemetry from 2025-04-04 to 2025-04-06; the lake holds telemetry for 2025-04-01 … 2025-04-03, 2025-04-07',
+      empty: { from: '2025-04-04', to: '2025-04-06' },
     });
     expect(chooseRange(telemetry, [], undefined, { from: '2025-04-06', to: '2025-04-08' }).range).toEqual({
       from: '2025-04-06',

@@ -185,6 +185,9 @@ describe('runBatch: what counts as a first run', () => {
 describe('runBatch never publishes nothing', () => {
   it('dates without raw telemetry: no run branch, no commit, and the reason names the dates the lake holds', async () => {
     const lake = await land();
+    expect(
+      (await runBatch({ config: lake.config, store: lake.store, catalog: lake.catalog })).published,
+    ).toBe(true);
     const spy = newSpy();
     const catalog = spyOn(lake.catalog, spy);
     const mainBefore = (await lake.catalog.getBranch(MAIN_BRANCH)).hash;
