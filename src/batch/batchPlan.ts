@@ -1,9 +1,10 @@
 import type { Catalog } from '../catalog/port.js';
 import { MAIN_BRANCH } from '../catalog/port.js';
-import { CatalogTableNotFoundError } from '../errors.js';
+import { CatalogTableNotFoundError, InvalidArgumentError } from '../errors.js';
+import { tableFiles } from '../iceberg/tableReader.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
 import type { ObjectStore } from '../store/objectStore.js';
-import { addDays } from '../time/utcTime.js';
+import { addDays, DAY_MS, utcDate } from '../time/utcTime.js';
 /** Summary keys the batch run stamps on every snapshot it writes. */
 import { CLOSED_THROUGH_PROPERTY, closedThrough as closedThroughOf } from './closedThrough.js';
 import { GOLD_TABLES } from './gold.js';
@@ -54,8 +55,31 @@ export function newSince(files: readonly RawFile[], mark: RawWatermark): RawFile
   );
 }
 
+/** Why explicit dates cannot make a range (`--from` after `--to`), or undefined when they can. */
+export function rangeProblem(options: RangeOptions): string | undefined {
+  if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
+    return `--from must be on or before --to (got --from ${options.from} --to ${options.to})`;
+  }
+  return undefined;
+}
+
 /**
- * The dates a run rebuilds. Explicit --from/--to win; --full or a first run takes every date in the lake;
+ * Sorted dates as runs of consecutive days, e.g. "2025-04-01 … 2025-04-03, 2025-04-07".
+ * @example describeDates(['2025-04-01', '2025-04-02', '2025-04-07']); // "2025-04-01 … 2025-04-02, 2025-04-07"
+ */
+export function describeDates(sorted: readonly string[]): string {
+  const spans: [string, string][] = [];
+  for (const date of sorted) {
+    const last = spans.at(-1);
+    if (last !== undefined && (date === last[1] || date === addDays(last[1], 1))) last[1] = date;
+    else spans.push([date, date]);
+  }
+  return spans.map(([a, b]) => (a === b ? a : `${a} … ${b}`)).join(', ');
+}
+
+/**
+ * The dates a run rebuilds. Explicit --from/--to win (a range without raw telemetry is null, naming the dates
+ * the lake holds; --from after --to throws InvalidArgumentError); --full or a first run takes every date in the lake;
  * otherwise new telemetry for day D rebuilds D..D+7 (the days whose baselines or windows include D) and a
  * new events file for day D rebuilds D..the newest date (a late maintenance changes days_since_maintenance
  * for every later day), each capped at the newest raw date.
@@ -65,16 +89,24 @@ export function chooseRange(
   events: readonly RawFile[],
   previous: RawWatermark | undefined,
   options: RangeOptions,
-): { range: { from: string; to: string } | null; reason: string } {
+): { range: { from: string; to: string } | null; reason: string; empty?: { from: string; to: string } } {
+  const problem = rangeProblem(options);
+  if (problem !== undefined) throw new InvalidArgumentError(`batch range rejected: ${problem}`);
   const dates = telemetry.map((f) => f.date).sort();
   if (dates.length === 0)
     return { range: null, reason: 'the lake has no raw telemetry (run lambda-iot land first)' };
   const newest = dates[dates.length - 1]!;
   if (options.from !== undefined || options.to !== undefined) {
-    return {
-      range: { from: options.from ?? dates[0]!, to: options.to ?? newest },
-      reason: 'dates given',
-    };
+    const from = options.from ?? dates[0]!;
+    const to = options.to ?? newest;
+    if (!dates.some((d) => d >= from && d <= to)) {
+      return {
+        range: null,
+        reason: `no raw telemetry from ${from} to ${to}; the lake holds telemetry for ${describeDates(dates)}`,
+        ...(from <= to ? { empty: { from, to } } : {}),
+      };
+    }
+    return { range: { from, to }, reason: 'dates given' };
   }
   if (options.full || previous === undefined) {
     return {
@@ -114,6 +146,25 @@ export async function previousWatermark(
   return text ? (JSON.parse(text) as RawWatermark) : undefined;
 }
 
+/** Whether gold_device_health at a commit of main has data files for some of the dates. */
+async function goldHoldsDates(
+  store: ObjectStore,
+  catalog: Catalog,
+  mainHash: string,
+  dates: { from: string; to: string },
+): Promise<boolean> {
+  try {
+    const { metadata } = await catalog.loadTable(
+      `${MAIN_BRANCH}@${mainHash}`,
+      GOLD_TABLES[0]!.definition.name,
+    );
+    return (await tableFiles(store, metadata, { fromDate: dates.from, toDate: dates.to })).length > 0;
+  } catch (error) {
+    if (error instanceof CatalogTableNotFoundError) return false;
+    throw error;
+  }
+}
+
 /** The snapshot summary of gold_device_health at a commit of main, or undefined before the first run. */
 async function previousRunSummary(
   catalog: Catalog,
@@ -132,8 +183,26 @@ async function previousRunSummary(
   return current?.summary;
 }
 
+/** The event dates that can hold accepted data: LAMBDA_IOT_EVENT_TIME_MIN to the day of now + 24 h (UTC). */
+export function plausibleDates(eventTimeMin: string, now: number): { from: string; to: string } {
+  return { from: eventTimeMin, to: utcDate(now + DAY_MS) };
+}
+
+/** The later of two dates YYYY-MM-DD. */
+export const laterDate = (a: string, b: string): string => [a, b].sort()[1]!;
+
+/** A raw file skipped because its date folder lies outside the plausible event-time window. */
+export interface SkippedRawFile {
+  key: string;
+  date: string;
+}
+
 /** What a run will do, decided before it builds anything. */
 export interface BatchPlan {
+  /** Raw files whose date folder lies outside the plausible window: not read, named in a warning. */
+  skipped: SkippedRawFile[];
+  /** The plausible event dates the run reads. */
+  plausible: { from: string; to: string };
   /** The dates to rebuild; null when there is nothing to do (then `reason` says why). */
   range: { from: string; to: string } | null;
   reason: string;
@@ -155,23 +224,50 @@ export async function planBatch(
   store: ObjectStore,
   catalog: Catalog,
   options: RangeOptions,
+  plausible: { from: string; to: string },
 ): Promise<BatchPlan> {
   // The watermark comes from a first listing; the run reads a second one, started after the first ended, so
   // every file at or below the watermark (durable before the second listing began) is in what the run reads,
   // even one the landing sink wrote into an earlier date folder while the first listing walked past it.
+  // Files in date folders outside the plausible window count in the watermark (seen) but are not read.
+  const inside = (f: RawFile) => f.date >= plausible.from && f.date <= plausible.to;
   const listedTelemetry = await listRawFiles(store, 'telemetry');
   const stampable = watermarkOf([...listedTelemetry, ...(await listRawFiles(store, 'events'))]);
-  const telemetry = await listRawFiles(store, 'telemetry');
-  const events = await listRawFiles(store, 'events');
+  const allTelemetry = await listRawFiles(store, 'telemetry');
+  const allEvents = await listRawFiles(store, 'events');
+  const telemetry = allTelemetry.filter(inside);
+  const events = allEvents.filter(inside);
+  const skipped = [...allTelemetry, ...allEvents, ...(await listRawFiles(store, 'anomalies'))]
+    .filter((f) => !inside(f))
+    .map((f) => ({ key: f.key, date: f.date }));
   const mainHash = (await catalog.getBranch(MAIN_BRANCH)).hash;
   const previousSummary = await previousRunSummary(catalog, mainHash);
   const previousText = previousSummary?.[RUN_SUMMARY.watermark];
   const previous = previousText ? (JSON.parse(previousText) as RawWatermark) : undefined;
-  const { range, reason } = chooseRange(telemetry, events, previous, options);
+  let chosen = chooseRange(telemetry, events, previous, options);
+  // Given dates without raw telemetry are still rebuilt when Gold on main holds rows for them (their files
+  // were removed): the rebuild removes those rows. Otherwise the run would publish an empty commit.
+  if (chosen.empty !== undefined && (await goldHoldsDates(store, catalog, mainHash, chosen.empty))) {
+    const { from, to } = chosen.empty;
+    chosen = {
+      range: chosen.empty,
+      reason: `no raw telemetry from ${from} to ${to}: the rebuild removes their Gold rows`,
+    };
+  }
+  // Given dates beyond the window cannot hold accepted data: the run rebuilds their plausible part.
+  const range =
+    chosen.range === null
+      ? null
+      : {
+          from: laterDate(chosen.range.from, plausible.from),
+          to: [chosen.range.to, plausible.to].sort()[0]!,
+        };
   const partial = (options.from !== undefined || options.to !== undefined) && !options.full;
   return {
     range,
-    reason,
+    reason: chosen.reason,
+    skipped,
+    plausible,
     mainHash,
     newestRawDate:
       telemetry
@@ -182,6 +278,6 @@ export async function planBatch(
     // Like the raw watermark, a run over given dates keeps the previous closed date.
     closedThrough: partial
       ? (previousSummary?.[CLOSED_THROUGH_PROPERTY] ?? null)
-      : closedThroughOf(listedTelemetry),
+      : closedThroughOf(listedTelemetry.filter(inside)),
   };
 }

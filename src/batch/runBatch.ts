@@ -2,14 +2,23 @@ import path from 'node:path';
 import type { Catalog } from '../catalog/port.js';
 import { newRunId, type WapResult, writeAuditPublish } from '../catalog/wap.js';
 import type { Config } from '../config/config.js';
-import { CatalogConflictError, KitError } from '../errors.js';
+import { CatalogConflictError, InvalidArgumentError, KitError } from '../errors.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { openLakeReader } from '../lake/lakeReader.js';
+import { DEFAULT_EVENT_TIME_MIN } from '../schema/validate.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays } from '../time/utcTime.js';
 import { withRetry } from '../util/retry.js';
 import { type BatchAuditResult, batchAudits, guardAudits } from './audits.js';
-import { type BatchPlan, planBatch, type RangeOptions } from './batchPlan.js';
+import {
+  type BatchPlan,
+  laterDate,
+  planBatch,
+  plausibleDates,
+  type RangeOptions,
+  rangeProblem,
+  type SkippedRawFile,
+} from './batchPlan.js';
 import { buildModel, MODELS, type ModelName } from './models.js';
 import { type PredictionQuality, predictionQuality } from './quality.js';
 import { createAuditViews, type TableWrite, writeGold } from './writeGold.js';
@@ -22,7 +31,9 @@ export interface BatchOptions extends RangeOptions {
    * new main (default 3); retryBaseMs: the first delay before that (default 200, doubling, with jitter).
    */
   config: Pick<Config, 'dataDir'> &
-    Partial<Pick<Config, 'publishRetries' | 'retryBaseMs' | 'vibrationThreshold'>>;
+    Partial<Pick<Config, 'publishRetries' | 'retryBaseMs' | 'vibrationThreshold' | 'eventTimeMin'>>;
+  /** Wall-clock now in ms, for the end of the plausible event-time window (now + 24 h). Default Date.now(). */
+  now?: number;
   store: ObjectStore;
   catalog: Catalog;
   /** Vibration anomaly threshold (mm/s²). Default LAMBDA_IOT_VIBRATION_THRESHOLD (3.0), as the real-time view. */
@@ -41,6 +52,8 @@ export interface BatchResult {
   range: { from: string; to: string } | null;
   /** Why the range was chosen (or why nothing ran). */
   reason: string;
+  /** Raw files not read because their date folder lies outside the plausible event-time window. */
+  skipped: SkippedRawFile[];
   models: { model: ModelName; rows: number; ms: number }[];
   tables: TableWrite[];
   /** Every audit: the run's checks and every model's SQL tests; `error` when an audit could not run. */
@@ -152,17 +165,30 @@ async function runOnce(
   const { store, catalog } = options;
   const runId = newRunId();
   step('plan', 'reading the lake and the last published run');
-  const plan = await planBatch(store, catalog, options);
-  const { range, reason, mainHash } = plan;
-  const base = { runId, reason, models: [], tables: [], audits: [], mainHash };
+  const plausible = plausibleDates(
+    options.config.eventTimeMin ?? DEFAULT_EVENT_TIME_MIN,
+    options.now ?? Date.now(),
+  );
+  const plan = await planBatch(store, catalog, options, plausible);
+  const { range, reason, mainHash, skipped } = plan;
+  for (const file of skipped) {
+    step(
+      'warning',
+      `skipped ${file.key}: its date ${file.date} lies outside the plausible event-time window ` +
+        `${plausible.from} … ${plausible.to} (LAMBDA_IOT_EVENT_TIME_MIN to now + 24 h); move it away`,
+    );
+  }
+  const base = { runId, reason, skipped, models: [], tables: [], audits: [], mainHash };
   if (range === null) return { ...base, range: null, published: false };
   step('plan', `dates ${range.from} … ${range.to} (${reason})`);
-  // Telemetry from the first baseline day; events from the beginning (days_since_maintenance needs them all).
+  // Telemetry from the first baseline day; events from the beginning (days_since_maintenance needs them all);
+  // nothing outside the plausible window.
+  const baselineFrom = addDays(range.from, -13);
   const lake = await openLakeReader(store, {
     dataDir: options.config.dataDir,
-    from: addDays(range.from, -13),
+    from: laterDate(baselineFrom, plausible.from),
     to: range.to,
-    ranges: { events: { to: range.to } },
+    ranges: { events: { from: plausible.from, to: range.to } },
   });
   const ctx: IcebergContext = {
     duck: lake.duck,
@@ -201,6 +227,8 @@ async function runOnce(
  * @example const result = await runBatch({ config, store, catalog });
  */
 export async function runBatch(options: BatchOptions): Promise<BatchResult> {
+  const problem = rangeProblem(options);
+  if (problem !== undefined) throw new InvalidArgumentError(`batch range rejected: ${problem}`);
   const started = Date.now();
   const step = options.onStep ?? (() => {});
   const policy = {

@@ -20,6 +20,8 @@ export interface Config {
   logRetentionBytes: number;
   /** Largest accepted message value in bytes. Default 65536. */
   maxMessageBytes: number;
+  /** Earliest plausible event date, YYYY-MM-DD (UTC); the window ends 24 h past now. Default 2000-01-01. */
+  eventTimeMin: string;
   /** Speed layer checkpoint/commit interval in ms. Default 1000. */
   speedCommitIntervalMs: number;
   /** mm/s²: vibration above it counts in vibration_anomalies (batch and real-time views). Default 3.0. */

@@ -94,6 +94,20 @@ export const SETTINGS = [
     description: 'Largest message value consumers accept; bigger ones go to the dead-letter topic.',
   },
   {
+    env: 'LAMBDA_IOT_EVENT_TIME_MIN',
+    key: 'eventTimeMin',
+    schema: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+      .refine((d) => {
+        const ms = Date.parse(`${d}T00:00:00Z`);
+        return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d);
+      }, 'expected a real calendar date'),
+    default: '2000-01-01',
+    description:
+      'Earliest plausible event date (UTC); earlier event times, like those over 24 h past now, are dead-lettered; the batch skips raw dates outside.',
+  },
+  {
     env: 'LAMBDA_IOT_SPEED_COMMIT_INTERVAL_MS',
     key: 'speedCommitIntervalMs',
     schema: z.coerce.number().int().nonnegative(),

@@ -207,7 +207,10 @@ async function landRecords(run: LandingRun): Promise<ConsumeLoopResult['stoppedB
   const handle = async (batch: LogRecord[]) => {
     for (const record of batch) {
       const dataset = datasets.get(record.topic)!;
-      const v = validateMessage(dataset.contract, record.value, { maxBytes: config.maxMessageBytes });
+      const v = validateMessage(dataset.contract, record.value, {
+        maxBytes: config.maxMessageBytes,
+        eventTimeMin: config.eventTimeMin,
+      });
       if (!v.ok) {
         writer.reject(record, v.reason);
         continue;

@@ -17,11 +17,20 @@ export interface ValidateOptions {
   now?: number;
   /** How far past `now` an event time may lie. Default 24 h. */
   maxFutureMs?: number;
+  /**
+   * Earliest plausible event date, YYYY-MM-DD (UTC): an event time before it is rejected. Default
+   * 2000-01-01 (DEFAULT_EVENT_TIME_MIN; configured by LAMBDA_IOT_EVENT_TIME_MIN).
+   */
+  eventTimeMin?: string;
   /** The field holding the event time. Default: "timestamp" or "event_timestamp", whichever exists. */
   timeField?: string;
 }
 
 const TIME_FIELDS = ['timestamp', 'event_timestamp'];
+
+/** The default start of the plausible event-time window (the window ends 24 h past now). */
+export const DEFAULT_EVENT_TIME_MIN = '2000-01-01';
+const DEFAULT_EVENT_TIME_MIN_MS = Date.parse(`${DEFAULT_EVENT_TIME_MIN}T00:00:00Z`);
 
 /** Formats zod issues as "field: message; field: message". */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
@@ -37,7 +46,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 /**
  * Validates a raw message (bytes, a JSON string, or an already parsed value) against a contract schema.
  * Never throws: every problem becomes a reason (not JSON, missing field, wrong type, NaN/Infinity,
- * out of range, unparsable or far-future timestamp, oversized).
+ * out of range, unparsable timestamp, one outside the plausible window [eventTimeMin, now + 24 h], oversized).
  * @example const v = validateMessage(Telemetry, buffer); if (!v.ok) console.log(v.reason);
  */
 export function validateMessage<S extends z.ZodType>(
@@ -78,6 +87,17 @@ export function validateMessage<S extends z.ZodType>(
     const iso = record[field] as string;
     const ms = realInstantMs(iso);
     if (ms === undefined) return { ok: false, reason: `${field}: not a real instant: ${iso}` };
+    const minDate = options.eventTimeMin ?? DEFAULT_EVENT_TIME_MIN;
+    const minMs =
+      options.eventTimeMin === undefined
+        ? DEFAULT_EVENT_TIME_MIN_MS
+        : Date.parse(`${options.eventTimeMin}T00:00:00Z`);
+    if (ms < minMs) {
+      return {
+        ok: false,
+        reason: `${field}: before the plausible event-time window: ${iso} (earlier than ${minDate}, LAMBDA_IOT_EVENT_TIME_MIN)`,
+      };
+    }
     const now = options.now ?? Date.now();
     const limit = now + (options.maxFutureMs ?? DAY_MS);
     if (ms > limit) {

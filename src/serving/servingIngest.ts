@@ -96,7 +96,10 @@ export async function runServingIngest(options: ServingIngestOptions): Promise<S
     for (const record of batch) {
       stats.read += 1;
       const source = byTopic.get(record.topic)!;
-      const v = validateMessage(source.contract, record.value, { maxBytes: config.maxMessageBytes });
+      const v = validateMessage(source.contract, record.value, {
+        maxBytes: config.maxMessageBytes,
+        eventTimeMin: config.eventTimeMin,
+      });
       if (v.ok) rows[source.into].push(v.value);
       else rejected.push({ record, reason: v.reason });
     }

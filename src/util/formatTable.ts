@@ -1,3 +1,5 @@
+import { escapeControl } from './escapeControl.js';
+
 /** One table row: an object whose own fields are the columns (interfaces fit, unlike Record<string, unknown>). */
 export type TableRow = object;
 
@@ -51,19 +53,21 @@ export function formatHtmlTable(rows: readonly TableRow[], title?: string): stri
 }
 
 /**
- * Rows as an aligned plain-text table (for terminals and exported scripts).
+ * Rows as an aligned plain-text table (for terminals and exported scripts); control characters in names and
+ * values are escaped (see escapeControl).
  * @example console.log(formatTextTable([{ topic: 'iot-telemetry', messages: 201600 }]));
  */
 export function formatTextTable(rows: readonly TableRow[], title?: string): string {
-  const columns = columnsOf(rows);
-  const cells = rows.map((row) => columns.map((c) => formatCell(cellValue(row, c))));
+  const keys = columnsOf(rows);
+  const columns = keys.map(escapeControl);
+  const cells = rows.map((row) => keys.map((c) => escapeControl(formatCell(cellValue(row, c)))));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const numeric = columns.map((c) => rows.some((row) => typeof cellValue(row, c) === 'number'));
+  const numeric = keys.map((c) => rows.some((row) => typeof cellValue(row, c) === 'number'));
   const line = (values: string[]) =>
     values
       .map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
   const lines = [line(columns), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)];
-  return `${title ? `${title}\n` : ''}${lines.join('\n')}`;
+  return `${title ? `${escapeControl(title)}\n` : ''}${lines.join('\n')}`;
 }

@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/batch/runBatch.js';
 import { type Catalog, type CommitRequest, MAIN_BRANCH, type MergeRequest } from '../../src/catalog/port.js';
 import { readTable } from '../../src/catalog/tableOps.js';
-import { CatalogConflictError, CatalogError, CatalogNotFoundError } from '../../src/errors.js';
+import {
+  CatalogConflictError,
+  CatalogError,
+  CatalogNotFoundError,
+  InvalidArgumentError,
+} from '../../src/errors.js';
 import { expectedRows, GOLD_ORDER, type GoldenLake, goldenCases, landGoldenCase } from './goldenCases.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -174,5 +179,54 @@ describe('runBatch: what counts as a first run', () => {
     const run = runBatch({ config: lake.config, store: lake.store, catalog: spyOn(lake.catalog, spy) });
     await expect(run).rejects.toBe(unreadable);
     expect(spy.createBranch).toEqual([]);
+  }, 60_000);
+});
+
+describe('runBatch never publishes nothing', () => {
+  it('dates without raw telemetry: no run branch, no commit, and the reason names the dates the lake holds', async () => {
+    const lake = await land();
+    expect(
+      (await runBatch({ config: lake.config, store: lake.store, catalog: lake.catalog })).published,
+    ).toBe(true);
+    const spy = newSpy();
+    const catalog = spyOn(lake.catalog, spy);
+    const mainBefore = (await lake.catalog.getBranch(MAIN_BRANCH)).hash;
+    const empty = await runBatch({
+      config: lake.config,
+      store: lake.store,
+      catalog,
+      from: '2025-04-10',
+      to: '2025-04-12',
+    });
+    expect(empty).toMatchObject({
+      range: null,
+      published: false,
+      reason:
+        'no raw telemetry from 2025-04-10 to 2025-04-12; the lake holds telemetry for 2025-04-01 … 2025-04-03',
+    });
+    const after = await runBatch({ config: lake.config, store: lake.store, catalog, from: '2025-05-01' });
+    expect(after).toMatchObject({
+      range: null,
+      reason: expect.stringMatching(/^no raw telemetry from 2025-05-01 to 2025-04-03;/),
+    });
+    expect(spy).toMatchObject({ createBranch: [], commits: [], merges: [] });
+    expect((await lake.catalog.getBranch(MAIN_BRANCH)).hash).toBe(mainBefore);
+  }, 60_000);
+
+  it('--from after --to is refused before anything is read or written', async () => {
+    const lake = await land();
+    const spy = newSpy();
+    const run = runBatch({
+      config: lake.config,
+      store: lake.store,
+      catalog: spyOn(lake.catalog, spy),
+      from: '2025-04-03',
+      to: '2025-04-01',
+    });
+    await expect(run).rejects.toThrow(InvalidArgumentError);
+    await expect(run).rejects.toThrow(
+      'batch range rejected: --from must be on or before --to (got --from 2025-04-03 --to 2025-04-01)',
+    );
+    expect(spy).toMatchObject({ createBranch: [], commits: [], merges: [] });
   }, 60_000);
 });

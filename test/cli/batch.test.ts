@@ -67,4 +67,26 @@ describe('lambda-iot batch', () => {
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/ {2}caused by: ENOTDIR: not a directory, mkdir .*\n {4}at /);
   }, 180_000);
+
+  it('never publishes nothing: --from after --to exits 2, dates without raw data name the dates the lake holds', async () => {
+    const dataDir = tempDataDir('cli-batch-empty');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir };
+    const reversed = await runCli(['batch', '--from', '2025-04-05', '--to', '2025-04-03'], env);
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toMatch(/--from must be on or before --to/);
+
+    expect((await runCli(['simulate', '--devices', '2', '--days', '2', '--seed', '4'], env)).code).toBe(0);
+    expect((await runCli(['land', '--until-idle', '1s'], env)).code).toBe(0);
+    const mainBefore = JSON.parse((await runCli(['catalog', 'branches', '--json'], env)).stdout);
+    const empty = await runCli(['batch', '--from', '2025-04-05', '--to', '2025-04-07'], env);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stdout).toMatch(
+      /nothing to do \(no raw telemetry from 2025-04-05 to 2025-04-07; the lake holds telemetry for 2025-04-01 … 2025-04-02\)/,
+    );
+    const json = JSON.parse(
+      (await runCli(['batch', '--from', '2025-04-05', '--to', '2025-04-07', '--json'], env)).stdout,
+    );
+    expect(json).toMatchObject({ range: null, published: false });
+    expect(JSON.parse((await runCli(['catalog', 'branches', '--json'], env)).stdout)).toEqual(mainBefore);
+  }, 180_000);
 });

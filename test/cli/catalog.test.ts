@@ -15,6 +15,31 @@ const EVENTS = {
 };
 
 describe('lambda-iot catalog and table', () => {
+  it('table scan escapes control characters in its text output', async () => {
+    const dataDir = tempDataDir('cli-hostile');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir };
+    const store = await openObjectStore(loadConfig(env));
+    const f = await catalogFixture(store, dataDir);
+    await createTable(f, HEALTH);
+    const id = `'dev' || chr(27) || '[2J' || chr(13) || chr(10) || chr(7)`;
+    await writeRows(
+      f,
+      HEALTH.name,
+      healthRows([['X', '2025-04-01', 20, [], 'r1']]).replace("'X'", id),
+      'append',
+    );
+    await f.close();
+    await store.close();
+    const text = await runCli(['table', 'scan', 'device_health'], env);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/^dev\\x1b\[2J\\r\\n\\x07 +2025-04-01/);
+    for (const line of lines) expect(line).not.toMatch(/\p{Cc}/u);
+    const json = await runCli(['table', 'scan', 'device_health', '--json'], env);
+    expect(JSON.parse(json.stdout)[0].device_id).toBe('dev\u001b[2J\r\n\u0007');
+  });
+
   it('lists, scans, shows history, merges, refuses a conflicting merge and drops branches', async () => {
     const dataDir = tempDataDir('cli-catalog');
     const env = { LAMBDA_IOT_DATA_DIR: dataDir };

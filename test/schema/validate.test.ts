@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/bus/port.js';
 import { Anomaly, anomalyIdentity } from '../../src/schema/anomaly.js';
@@ -54,6 +55,42 @@ describe('contracts', () => {
     const v = validateMessage(Telemetry, input, { now: NOW });
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.reason).toMatch(reason);
+  });
+
+  it.each([
+    [
+      '0000-01-01T00:00:00Z',
+      /before the plausible event-time window: 0000-01-01T00:00:00Z \(earlier than 2000-01-01/,
+    ],
+    ['0001-01-01T00:00:00Z', /before the plausible event-time window/],
+    ['1969-12-31T23:59:59Z', /before the plausible event-time window/],
+    ['1999-12-31T23:59:59Z', /before the plausible event-time window/],
+    ['9999-12-31T23:59:59Z', /far in the future/],
+  ])('accepts event times only in the plausible window: rejects %s', (timestamp, reason) => {
+    const v = validateMessage(Telemetry, JSON.stringify({ ...reading, timestamp }), { now: NOW });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.reason).toMatch(reason);
+    const event = {
+      device_id: 'device_2',
+      event_timestamp: timestamp,
+      event_type: 'inspection',
+      severity: 'low',
+    };
+    const e = validateMessage(
+      MachineEvent,
+      { ...event, status: 'passed', next_inspection_days: 30 },
+      { now: NOW },
+    );
+    expect(e.ok).toBe(false);
+  });
+
+  it('takes the start of the plausible window from eventTimeMin (default 2000-01-01)', () => {
+    const at = (timestamp: string, eventTimeMin?: string) =>
+      validateMessage(Telemetry, { ...reading, timestamp }, { now: NOW, eventTimeMin }).ok;
+    expect(at('2000-01-01T00:00:00Z')).toBe(true);
+    expect(at('2020-05-01T00:00:00Z', '2020-05-02')).toBe(false);
+    expect(at('2020-05-02T00:00:00Z', '2020-05-02')).toBe(true);
+    expect(at('1969-12-31T23:59:59Z', '1900-01-01')).toBe(true);
   });
 
   it('rejects an oversized message before parsing it', () => {
@@ -115,6 +152,11 @@ describe('contracts', () => {
     expect(DeadLetter.parse(letter)).toEqual({
       payload: 'wyg=',
       payload_encoding: 'base64',
+      payload_bytes: 2,
+      payload_sha256: createHash('sha256')
+        .update(Buffer.from([0xc3, 0x28]))
+        .digest('hex'),
+      payload_truncated: false,
       source: { topic: 'iot-telemetry', partition: 2, offset: 41, key: 'device_9' },
       consumer: 'lambda_streaming_anomalies',
       reason: 'not JSON: bad',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { rangeProblem } from '../../batch/batchPlan.js';
 import { type BatchResult, runBatch } from '../../batch/runBatch.js';
 import { CliError } from '../../errors.js';
 import { openServing } from '../../serving/openServing.js';
@@ -79,6 +80,8 @@ export function registerBatch(program: Command): void {
       '\nExamples:\n  $ lambda-iot batch\n  $ lambda-iot batch --full\n  $ lambda-iot batch --from 2025-04-03 --to 2025-04-05 --json',
     )
     .action(async (options: { from?: string; to?: string; full?: boolean; json?: boolean }) => {
+      const problem = rangeProblem(options);
+      if (problem !== undefined) throw new CliError(`batch: ${problem}`, { exitCode: 2 });
       await withCliStack(async (stack) => {
         const { config } = stack;
         const store = await stack.store();

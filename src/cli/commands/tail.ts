@@ -3,7 +3,9 @@ import { nextOffsets, runConsumeLoop } from '../../bus/consumeLoop.js';
 import type { Log, LogRecord } from '../../bus/port.js';
 import type { Config } from '../../config/config.js';
 import { contractForTopic } from '../../schema/contracts.js';
+import { DeadLetter } from '../../schema/deadLetter.js';
 import { validateMessage } from '../../schema/validate.js';
+import { escapeControl } from '../../util/escapeControl.js';
 import { withLog } from '../context.js';
 import { positiveInt } from '../options.js';
 import { say, stopSignal, writeOut } from '../output.js';
@@ -26,7 +28,10 @@ export function toTailLine(record: LogRecord, config: Config): TailLine {
   const { topic, partition, offset, key } = record;
   const contract = contractForTopic(topic, config.namePrefix);
   if (contract) {
-    const v = validateMessage(contract, record.value, { maxBytes: config.maxMessageBytes });
+    const v = validateMessage(contract, record.value, {
+      maxBytes: config.maxMessageBytes,
+      eventTimeMin: config.eventTimeMin,
+    });
     return v.ok
       ? { topic, partition, offset, key, value: v.value }
       : { topic, partition, offset, key, error: v.reason };
@@ -38,10 +43,49 @@ export function toTailLine(record: LogRecord, config: Config): TailLine {
   }
 }
 
-function formatLine(line: TailLine, json: boolean): string {
-  if (json) return JSON.stringify(line);
+/** How many characters of a dead letter's payload prefix a text line shows. */
+const PAYLOAD_PREVIEW_CHARS = 120;
+
+/** "from <topic>[<partition>]@<offset> by <consumer>: <reason>", read leniently from a dead-letter value. */
+function describeDeadLetter(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  const source = (v.source ?? {}) as Record<string, unknown>;
+  if (typeof v.reason !== 'string' && typeof source.topic !== 'string') return undefined;
+  const from = `from ${String(source.topic ?? '?')}[${String(source.partition ?? '?')}]@${String(source.offset ?? '?')}`;
+  const by = typeof v.consumer === 'string' ? ` by ${v.consumer}` : '';
+  return `${from}${by}: ${typeof v.reason === 'string' ? v.reason : '(no reason)'}`;
+}
+
+/** A dead letter as text: reason and source first, then the payload's size, hash and the start of its prefix. */
+function formatDeadLetter(letter: DeadLetter): string {
+  const preview =
+    letter.payload.length > PAYLOAD_PREVIEW_CHARS
+      ? `${letter.payload.slice(0, PAYLOAD_PREVIEW_CHARS)}…`
+      : letter.payload;
+  const payload =
+    `payload ${letter.payload_bytes} bytes sha256 ${letter.payload_sha256.slice(0, 12)}` +
+    `${letter.payload_truncated ? ' (prefix kept)' : ''} ${letter.payload_encoding} ${JSON.stringify(preview)}`;
+  return `DEAD LETTER ${describeDeadLetter(letter)}; ${payload}`;
+}
+
+/** A record of the dead-letter topic that fails its contract still shows its reason and source when it has them. */
+function salvageDeadLetter(record: LogRecord): string | undefined {
+  try {
+    return describeDeadLetter(JSON.parse(record.value.toString('utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+function formatLine(line: TailLine, record: LogRecord, deadLetters: boolean): string {
   const where = `${line.topic}[${line.partition}]@${line.offset} ${line.key ?? '(no key)'}`;
-  return 'error' in line ? `${where}  INVALID: ${line.error}` : `${where}  ${JSON.stringify(line.value)}`;
+  if ('error' in line) {
+    const salvaged = deadLetters ? salvageDeadLetter(record) : undefined;
+    return `${where}  INVALID: ${line.error}${salvaged === undefined ? '' : `; DEAD LETTER ${salvaged}`}`;
+  }
+  if (deadLetters) return `${where}  ${formatDeadLetter(line.value as DeadLetter)}`;
+  return `${where}  ${JSON.stringify(line.value)}`;
 }
 
 const byPartitionOffset = (a: LogRecord, b: LogRecord) => a.partition - b.partition || a.offset - b.offset;
@@ -56,6 +100,7 @@ async function resolveTopic(log: Log, config: Config, topic: string): Promise<st
 async function tail(log: Log, config: Config, topicArg: string, options: TailOptions): Promise<void> {
   const topic = await resolveTopic(log, config, topicArg);
   const json = options.json === true;
+  const deadLetters = contractForTopic(topic, config.namePrefix) === DeadLetter;
   // Following a topic that does not exist yet waits for it (created as a broker with auto-create would).
   if (options.follow) await log.ensureTopic(topic);
   const ends = (await log.partitionOffsets(topic)).map((p) => ({
@@ -72,9 +117,14 @@ async function tail(log: Log, config: Config, topicArg: string, options: TailOpt
   let invalid = 0;
   const collected: LogRecord[] = [];
   const emit = async (records: LogRecord[]) => {
-    const lines = records.sort(byPartitionOffset).map((r) => toTailLine(r, config));
+    const sorted = records.sort(byPartitionOffset);
+    const lines = sorted.map((r) => toTailLine(r, config));
     invalid += lines.filter((l) => 'error' in l).length;
-    if (lines.length > 0) await writeOut(`${lines.map((l) => formatLine(l, json)).join('\n')}\n`);
+    // Text lines are escaped as a whole: keys, reasons and values may hold any characters.
+    const text = lines.map((l, i) =>
+      json ? JSON.stringify(l) : escapeControl(formatLine(l, sorted[i]!, deadLetters)),
+    );
+    if (text.length > 0) await writeOut(`${text.join('\n')}\n`);
   };
   try {
     // Without --follow everything up to the end offsets seen at start is printed in (partition, offset)

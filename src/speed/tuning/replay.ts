@@ -57,7 +57,7 @@ export async function replayLog(
   const items: HistoryItem[] = [];
   const topics = [...new Set(ends.map((e) => e.topic))];
   if (ends.every((e) => e.offset === 0)) return { items, stats };
-  const validate = { maxBytes: config.maxMessageBytes };
+  const validate = { maxBytes: config.maxMessageBytes, eventTimeMin: config.eventTimeMin };
   const decode = (record: LogRecord): HistoryItem | null => {
     if (record.topic === telemetryTopic) {
       const v = validateMessage(Telemetry, record.value, validate);
