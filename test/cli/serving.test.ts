@@ -105,6 +105,16 @@ describe('lambda-iot serve, sql, views refresh, serve status', () => {
     expect(JSON.parse(still.stdout)).toEqual([{ n: ODD_IDS.length }]);
   });
 
+  it('views refresh and serve status work when no serve runs (the command owns the database while it runs)', async () => {
+    const refresh = await runCli(['views', 'refresh', '--json'], env());
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(JSON.parse(refresh.stdout)).toHaveLength(2);
+    const status = await runCli(['serve', 'status', '--json'], env());
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout).tables.anomalies_streaming).toBe(ODD_IDS.length);
+    expect(fs.existsSync(path.join(dir, 'serving', 'owner.json'))).toBe(false);
+  });
+
   it('sql, views refresh and serve status work through the owner while serve runs', async () => {
     const serve = startCli(['serve'], env());
     try {

@@ -78,7 +78,7 @@ describe('serving golden fixture', () => {
     expect(rt.rows).toEqual([{ date: '2025-04-04', days_since_maintenance: 97 }]);
   });
 
-  it('incremental refreshes after a seeded interleaving of writes equal a full rebuild', async () => {
+  it('incremental refreshes after a seeded interleaving of ingest, publish and refresh steps equal a full rebuild', async () => {
     const s = await openFixture();
     await s.refresh();
     let seed = 7;
@@ -86,12 +86,12 @@ describe('serving golden fixture', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    for (let step = 0; step < 24; step++) {
+    for (let step = 0; step < 30; step++) {
       const device = `device_${1 + Math.floor(random() * 3)}`;
       const day = 2 + Math.floor(random() * 3);
       const hour = String(Math.floor(random() * 24)).padStart(2, '0');
       const ts = `2025-04-0${day}T${hour}:${String(step).padStart(2, '0')}:00Z`;
-      const kind = step % 4;
+      const kind = step % 5;
       if (kind === 0) {
         await s.write({
           anomalies: [
@@ -135,6 +135,13 @@ describe('serving golden fixture', () => {
               reviewed_at: ts,
             },
           ],
+        });
+      } else if (kind === 3) {
+        // A publish: a new Gold snapshot that closes one more date (or the same one again).
+        await s.loadGold(fixture.gold, {
+          ...fixture.watermark,
+          closedThrough: `2025-04-0${2 + (step % 2)}`,
+          snapshotId: 2000 + step,
         });
       } else {
         await s.refresh();
