@@ -180,7 +180,11 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
     const now = Date.now();
     for (const record of batch) {
       stats.read += 1;
-      const v = validateMessage(Telemetry, record.value, { maxBytes: config.maxMessageBytes, now });
+      const v = validateMessage(Telemetry, record.value, {
+        maxBytes: config.maxMessageBytes,
+        now,
+        eventTimeMin: config.eventTimeMin,
+      });
       if (!v.ok) {
         rejected.push({ record, reason: v.reason });
         continue;
