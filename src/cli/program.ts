@@ -42,7 +42,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'rules',
-    summary: 'show, backtest and tune the speed-layer rules on replayed history',
+    summary: 'show and tune the speed-layer rules on replayed history, and measure precursors',
     load: async () => (await import('./commands/rules.js')).registerRules,
   },
   {

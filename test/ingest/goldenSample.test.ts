@@ -5,11 +5,11 @@ import { type SimulationOptions, simulateHistory } from '../../src/ingest/index.
 import { DAY, FROM_MS, makeOptions } from './simulationFixtures.js';
 
 /**
- * Golden samples under data/sample/: one JSON message value per line. Regenerate them deliberately with
+ * Golden samples under test/ingest/fixtures/sample/: one JSON message value per line. Regenerate them deliberately with
  *   UPDATE_GOLDEN=1 npx vitest run test/ingest/goldenSample.test.ts
  * and review the diff: any change means every seeded run of the kit changed.
  */
-const SAMPLE_DIR = join(__dirname, '..', '..', 'data', 'sample');
+const SAMPLE_DIR = join(__dirname, 'fixtures', 'sample');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 function renderNdjson(options: SimulationOptions, topic: 'telemetry' | 'events'): string {
@@ -29,7 +29,7 @@ const SAMPLES: [file: string, render: () => string][] = [
 ];
 
 describe('golden samples (degrading profile, 3 devices, seed 1, from 2025-04-01T00:00:00Z, 60 s cadence)', () => {
-  it.each(SAMPLES)('regenerates data/sample/%s byte for byte', (file, render) => {
+  it.each(SAMPLES)('regenerates test/ingest/fixtures/sample/%s byte for byte', (file, render) => {
     const path = join(SAMPLE_DIR, file);
     const rendered = render();
     if (UPDATE) {

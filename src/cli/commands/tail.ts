@@ -168,7 +168,7 @@ export function registerTail(program: Command): void {
     )
     .option(
       '--group <group>',
-      'read as this consumer group, starting at its committed offsets, and commit what was printed',
+      'read as this consumer group, starting at its committed offsets (a new group starts at the end unless --from-beginning), and commit what was printed',
     )
     .option('--from-beginning', 'start at the oldest message where the group has no committed offset')
     .option('--max <n>', 'stop after n messages', positiveInt)
@@ -178,7 +178,7 @@ export function registerTail(program: Command): void {
       'after',
       '\nExamples:\n  $ lambda-iot tail iot-telemetry --from-beginning --max 5\n' +
         '  $ lambda-iot tail iot-events --from-beginning --json | jq -c .value\n' +
-        '  $ lambda-iot tail iot-telemetry --group my-reader --follow --json',
+        '  $ lambda-iot tail iot-telemetry --group my-reader --follow --json   # a new group: from the end, new messages only',
     )
     .action(async (topic: string, options: TailOptions) => {
       await withLog((log, config) => tail(log, config, topic, options));
