@@ -67,7 +67,9 @@ export async function runConsumeLoop(options: ConsumeLoopOptions): Promise<Consu
   let records = 0;
   let batches = 0;
   let idleSince = Date.now();
-  let lastCommit = Date.now();
+  // The first handled batch is committed at once, whatever the interval: a crash soon after a start must
+  // not repeat everything handled since (for the speed layer, republish every anomaly since the start).
+  let lastCommit = Number.NEGATIVE_INFINITY;
 
   const reachedTargets = () => {
     if (options.stopAt === undefined) return false;

@@ -137,9 +137,10 @@ function emptyStats(resumedFromCheckpoint: boolean): StreamStats {
  * anomalies to iot-anomalies keyed by device_id, keeps the real-time device-day view (DeviceDayView) and
  * publishes the rows each batch changed to iot-device-health-rt keyed by device_id, checkpoints state and
  * view with the offsets they reflect, and only then commits the input offsets. After a crash it resumes
- * from the checkpoint, so it behaves as if it had not stopped: at most the last batch's anomalies are
- * published twice (same identity, deduped downstream), and the newest row per (device_id, date) is the one
- * an uninterrupted run publishes.
+ * from the checkpoint, so it behaves as if it had not stopped: what was published since the last checkpoint
+ * (at most one commit interval of batches; the first batch is checkpointed at once) is published again with
+ * the same identities (deduped downstream), and the newest row per (device_id, date) is the one an
+ * uninterrupted run publishes.
  * @example const stats = await runStreamProcessor({ log, config, rules: referenceRules(), logTarget, idleMs: 2000 });
  */
 export async function runStreamProcessor(options: StreamProcessorOptions): Promise<StreamStats> {

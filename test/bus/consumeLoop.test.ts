@@ -59,6 +59,23 @@ describe('runConsumeLoop', () => {
     expect(await committedOf(log)).toBe(10);
   });
 
+  it('with a commit interval, commits the first batch at once, then at most once per interval, and at the stop', async () => {
+    const log = await logWith(10);
+    const { consumer, commits } = recordingCommits(
+      await log.consumer({ group: 'g', topics: ['t'], fromBeginning: true }),
+    );
+    const result = await runConsumeLoop({
+      consumer,
+      handle: async () => {},
+      batchSize: 4,
+      commitIntervalMs: 3_600_000,
+      stopAt: [{ topic: 't', partition: 0, offset: 10 }],
+    });
+    await consumer.close();
+    expect(result.batches).toBe(3);
+    expect(commits.map((c) => c.map((o) => o.offset))).toEqual([[4], [10]]);
+  });
+
   it('commits only what `committable` allows, never the same offset twice, and stops after `beforeStop`', async () => {
     const log = await logWith(10);
     const { consumer, commits } = recordingCommits(
