@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/port.js';
 import { newRunId, type WapResult, writeAuditPublish } from '../catalog/wap.js';
@@ -213,6 +214,8 @@ async function runOnce(
     };
   } finally {
     lake.close();
+    // The run's scratch (local copies of S3 table files) goes with it: no empty tmp/batch-* folders left.
+    fs.rmSync(ctx.tmpDir, { recursive: true, force: true });
   }
 }
 

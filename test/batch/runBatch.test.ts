@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/batch/runBatch.js';
 import { type Catalog, type CommitRequest, MAIN_BRANCH, type MergeRequest } from '../../src/catalog/port.js';
@@ -149,6 +151,18 @@ describe('runBatch: a publish lost to a concurrent one starts over from the new 
     await expect(run).rejects.toBe(refused);
     expect(spy.createBranch).toHaveLength(1);
     expect(spy.merges).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('runBatch leaves no scratch behind', () => {
+  it('removes its tmp/batch-* folder', async () => {
+    const lake = await land();
+    expect(
+      (await runBatch({ config: lake.config, store: lake.store, catalog: lake.catalog })).published,
+    ).toBe(true);
+    const tmp = path.join(lake.config.dataDir, 'tmp');
+    const left = fs.existsSync(tmp) ? fs.readdirSync(tmp).filter((name) => name.startsWith('batch-')) : [];
+    expect(left).toEqual([]);
   }, 60_000);
 });
 
