@@ -259,7 +259,7 @@ export const SETTINGS = [
     schema: positiveInt.max(100),
     default: '4',
     description:
-      'Calls to a remote service (Nessie, S3) that fail with a retriable error (429, 503, a dropped connection) are made at most this many times.',
+      "Nessie requests that fail retriably (429; 503 or a dropped connection on reads) are made at most this many times (S3 calls use the AWS SDK's own retries).",
   },
   {
     env: 'LAMBDA_IOT_RETRY_BASE_MS',
