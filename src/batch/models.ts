@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { DuckSession } from '../duckdb/duckSession.js';
 import { KitError } from '../errors.js';
-import { findProjectRoot } from '../util/projectRoot.js';
+import { kitPath } from '../util/projectRoot.js';
 
 /** The batch layer's SQL models, in build order (each may use the tables built before it). */
 export const MODELS = [
@@ -17,15 +17,8 @@ export type ModelName = (typeof MODELS)[number];
 
 /** The folder of the DuckDB models: `sql/duckdb/` of the kit, found from the working directory or the command. */
 export function sqlDir(): string {
-  const starts = [process.cwd(), process.argv[1] ? path.dirname(process.argv[1]) : undefined];
-  for (const start of starts) {
-    if (start === undefined) continue;
-    const dir = path.join(findProjectRoot(start), 'sql', 'duckdb');
-    if (fs.existsSync(path.join(dir, `${MODELS[0]}.sql`))) return dir;
-  }
-  throw new KitError(
-    `batch: cannot find the SQL models (sql/duckdb/${MODELS[0]}.sql) from ${process.cwd()}; run the kit from its folder`,
-  );
+  const first = `sql/duckdb/${MODELS[0]}.sql`;
+  return path.dirname(kitPath(first, `batch: cannot find the SQL models (${first})`));
 }
 
 /** A model's SQL text. */

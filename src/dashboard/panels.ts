@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InvalidArgumentError, KitError } from '../errors.js';
 import type { QueryParams, Serving } from '../serving/port.js';
-import { findProjectRoot } from '../util/projectRoot.js';
+import { kitPath } from '../util/projectRoot.js';
 import {
   type PanelRows,
   panelAlertList,
@@ -243,15 +243,7 @@ export type PanelDialect = 'duckdb' | 'starrocks';
 
 /** `sql/<dialect>/panels/` of the kit. */
 export function panelSqlDir(dialect: PanelDialect): string {
-  const starts = [process.cwd(), process.argv[1] ? path.dirname(process.argv[1]) : undefined];
-  for (const start of starts) {
-    if (start === undefined) continue;
-    const dir = path.join(findProjectRoot(start), 'sql', dialect, 'panels');
-    if (fs.existsSync(dir)) return dir;
-  }
-  throw new KitError(
-    `dashboard: cannot find sql/${dialect}/panels from ${process.cwd()}; run the kit from its folder`,
-  );
+  return kitPath(`sql/${dialect}/panels`, `dashboard: cannot find sql/${dialect}/panels`);
 }
 
 /** The SQL text of one panel. */

@@ -1,19 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { KitError } from '../errors.js';
-import { findProjectRoot } from '../util/projectRoot.js';
+import { kitPath } from '../util/projectRoot.js';
 import type { ServingView } from './port.js';
 
 /** The SQL files of the embedded serving layer: `sql/duckdb/serving/` of the kit. */
 export function servingSqlDir(): string {
-  const starts = [process.cwd(), process.argv[1] ? path.dirname(process.argv[1]) : undefined];
-  for (const start of starts) {
-    if (start === undefined) continue;
-    const dir = path.join(findProjectRoot(start), 'sql', 'duckdb', 'serving');
-    if (fs.existsSync(path.join(dir, 'schema.sql'))) return dir;
-  }
-  throw new KitError(
-    `serving: cannot find sql/duckdb/serving/schema.sql from ${process.cwd()}; run the kit from its folder`,
+  return path.dirname(
+    kitPath('sql/duckdb/serving/schema.sql', 'serving: cannot find sql/duckdb/serving/schema.sql'),
   );
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { ConfigError, KitError } from '../errors.js';
-import { findProjectRoot } from '../util/projectRoot.js';
+import { kitPath } from '../util/projectRoot.js';
 
 /**
  * The kit's StarRocks SQL (sql/starrocks/, the single source): files, statements with their line numbers,
@@ -27,15 +27,7 @@ export interface SqlStatement {
 
 /** The folder sql/starrocks/ of the kit. */
 export function starrocksSqlDir(): string {
-  const starts = [process.cwd(), process.argv[1] ? path.dirname(process.argv[1]) : undefined];
-  for (const start of starts) {
-    if (start === undefined) continue;
-    const dir = path.join(findProjectRoot(start), 'sql', 'starrocks');
-    if (fs.existsSync(dir)) return dir;
-  }
-  throw new KitError(
-    `starrocks: cannot find sql/starrocks from ${process.cwd()}; run the kit from its folder`,
-  );
+  return kitPath('sql/starrocks', 'starrocks: cannot find sql/starrocks');
 }
 
 /** The files of a folder of SQL, in apply order (by name: the numeric prefixes order them). */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { KitError } from '../errors.js';
 
 /** The package name that marks the kit's root directory. */
 export const PACKAGE_NAME = 'lambda-iot-kit';
@@ -31,4 +32,20 @@ export function findProjectRoot(from: string = process.cwd()): string {
     if (parent === dir) return nearestPackage ?? path.resolve(from);
     dir = parent;
   }
+}
+
+/**
+ * A file or folder shipped with the kit (e.g. `sql/duckdb/serving/schema.sql`), looked up under the project
+ * root found from the working directory, then from the running command's folder. Throws a KitError
+ * "<missing> from <cwd>; run the kit from its folder" when neither has it.
+ * @example const dir = path.dirname(kitPath('sql/duckdb/serving/schema.sql', 'serving: cannot find sql/duckdb/serving/schema.sql'));
+ */
+export function kitPath(relative: string, missing: string): string {
+  const starts = [process.cwd(), process.argv[1] ? path.dirname(process.argv[1]) : undefined];
+  for (const start of starts) {
+    if (start === undefined) continue;
+    const found = path.join(findProjectRoot(start), ...relative.split('/'));
+    if (fs.existsSync(found)) return found;
+  }
+  throw new KitError(`${missing} from ${process.cwd()}; run the kit from its folder`);
 }
