@@ -17,6 +17,7 @@ import {
   type RetryPolicy,
   withRetry,
 } from '../util/retry.js';
+import { splitUrlCredentials } from '../util/urlCredentials.js';
 import { EXPIRED_BEFORE_PROPERTY } from './maintenance.js';
 import {
   commitInfo,
@@ -70,12 +71,21 @@ export const NESSIE_MIN_HASH_PREFIX = 8;
 export class NessieCatalog implements Catalog {
   readonly kind = 'nessie' as const;
   private readonly fetch: typeof fetch;
+  /** The server's address without any user:password written in the URI (safe to print). */
   private readonly root: string;
+  /** The Authorization header: the bearer token, else the user:password written in the URI. */
+  private readonly authorization: string | undefined;
   private warehouse: string | undefined | null = null;
 
   constructor(private readonly options: NessieCatalogOptions) {
     this.fetch = options.fetch ?? fetch;
-    this.root = options.uri.replace(/\/+$/, '');
+    const { address, basic } = splitUrlCredentials(options.uri);
+    this.root = address;
+    this.authorization = options.token
+      ? `Bearer ${options.token}`
+      : basic
+        ? `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`
+        : undefined;
   }
 
   describe(): string {
@@ -115,7 +125,7 @@ export class NessieCatalog implements Catalog {
           accept: 'application/json',
           'Nessie-Client-Spec': '2',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+          ...(this.authorization ? { authorization: this.authorization } : {}),
           ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),

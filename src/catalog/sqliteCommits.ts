@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { CatalogConflictError } from '../errors.js';
 import type { TableName } from '../iceberg/tableName.js';
+import { openSqliteFile } from '../store/sqliteFile.js';
 import { type CommitGraph, type GraphCommit, nextGeneration } from './commitGraph.js';
 import { MAIN_BRANCH } from './port.js';
 
@@ -63,11 +62,11 @@ export class SqliteCommits implements CommitGraph<StoredCommit> {
   readonly db: Database.Database;
 
   constructor(file: string, nowMs: number) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file, { timeout: 15_000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(SCHEMA);
+    this.db = openSqliteFile('embedded catalog', file, { timeout: 15_000 }, (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(SCHEMA);
+    });
     this.db
       .transaction(() => {
         this.migrateGenerations();

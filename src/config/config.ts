@@ -84,8 +84,11 @@ export interface Config {
   testCrashAt?: string;
 }
 
+/** A URL's user:password part, masked: `scheme://***@host…`. */
+const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i;
+
 function describeIssue(setting: Setting, error: { issues: { message: string }[] }, raw: string): string {
-  const shown = setting.secret ? '***' : JSON.stringify(raw);
+  const shown = setting.secret ? '***' : JSON.stringify(raw.replace(URL_CREDENTIALS, '$1***@'));
   const why = error.issues.map((i) => i.message).join('; ');
   return `invalid value ${shown}: ${why}`;
 }
@@ -140,7 +143,7 @@ export function describeConfig(config: Config): { env: string; value: string }[]
     if (s.secret) return { env: s.env, value: '***' };
     const text = Array.isArray(value) ? value.join(',') : String(value);
     // credentials inside a URL (scheme://user:password@host) are secrets too
-    return { env: s.env, value: text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, '$1***@') };
+    return { env: s.env, value: text.replace(URL_CREDENTIALS, '$1***@') };
   });
 }
 

@@ -25,6 +25,25 @@ export function resolveUnderRoot(root: string, key: string): string {
   return file;
 }
 
+/**
+ * What a full disk or a read-only place means for the user, e.g. " (the lake /d/lake is read-only: …)",
+ * or undefined for other error codes. `place` names what was being written ("the lake /d/lake").
+ */
+export function diskHint(code: string | undefined, place: string): string | undefined {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return ` (no space left for ${place}: free some space, or set LAMBDA_IOT_DATA_DIR to a disk with room)`;
+    case 'EROFS':
+      return ` (${place} is on a read-only file system: set LAMBDA_IOT_DATA_DIR to a writable place)`;
+    case 'EACCES':
+    case 'EPERM':
+      return ` (${place} is read-only for this user: fix its permissions, or set LAMBDA_IOT_DATA_DIR to a writable place)`;
+    default:
+      return undefined;
+  }
+}
+
 /** Maps a file-system error on `key` to ObjectNotFoundError or StoreError. */
 export function localError(what: string, key: string, error: unknown, root: string): StoreError {
   const code = errorCode(error);
@@ -37,7 +56,9 @@ export function localError(what: string, key: string, error: unknown, root: stri
       ? ' (a leading part of the key is an object; a key cannot also be a folder)'
       : what === 'put' && (code === 'EISDIR' || code === 'ENOTEMPTY')
         ? ' (the key is the folder of other keys; a key cannot also be a folder)'
-        : '';
+        : what === 'put' || what === 'delete'
+          ? (diskHint(code, `the lake ${root}`) ?? '')
+          : '';
   return new StoreError(`lake local ${what} failed: ${key}: ${message}${hint}`, {
     cause: error,
     retriable: code !== undefined && TRANSIENT.has(code),

@@ -11,6 +11,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { InvalidArgumentError, ObjectNotFoundError, StoreError } from '../errors.js';
+import { splitUrlCredentials } from '../util/urlCredentials.js';
 import { assertKeyPrefix, assertObjectKey } from './objectKey.js';
 import type { ListOptions, ObjectInfo, ObjectStore, PutBody, PutOptions, PutResult } from './objectStore.js';
 import { isMissingBucket, s3Error } from './s3Errors.js';
@@ -39,14 +40,8 @@ export interface S3StoreOptions {
 
 /** The endpoint without any user:password part, for messages. */
 function printableEndpoint(endpoint: string): string {
-  try {
-    const url = new URL(endpoint);
-    url.username = '';
-    url.password = '';
-    return url.href.replace(/\/$/, '');
-  } catch {
-    return '(invalid endpoint)';
-  }
+  const { address } = splitUrlCredentials(endpoint);
+  return address === '(invalid URL)' ? '(invalid endpoint)' : address;
 }
 
 /**

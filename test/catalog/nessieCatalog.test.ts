@@ -287,3 +287,44 @@ describe.runIf(available)('Nessie catalog adapter against a protocol fixture (Op
     expect(calls.filter((m) => m === 'DELETE')).toEqual(['DELETE']);
   }, 60_000);
 });
+
+describe('Nessie URI with credentials', () => {
+  it('sends user:password as Basic auth, never in the URL, and prints the URI without them', async () => {
+    const seen: { url: string; authorization: string | undefined }[] = [];
+    const nessie = new NessieCatalog({
+      uri: 'http://kit:s3cr%40t@nessie.invalid:19120/api/v2/',
+      retry: { attempts: 1, baseMs: 1 },
+      fetch: async (input, init) => {
+        const headers = (init?.headers ?? {}) as Record<string, string>;
+        seen.push({ url: String(input), authorization: headers.authorization });
+        throw new TypeError('fetch failed');
+      },
+    });
+    expect(nessie.describe()).toBe('nessie http://nessie.invalid:19120/api/v2');
+    const failure = await nessie.getBranch(MAIN_BRANCH).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(failure?.message).toMatch(
+      /cannot reach http:\/\/nessie\.invalid:19120\/api\/v2 \(check LAMBDA_IOT_NESSIE_URI\)/,
+    );
+    expect(JSON.stringify([failure?.message, nessie.describe()])).not.toMatch(/s3cr|kit:/);
+    expect(seen[0]!.url.startsWith('http://nessie.invalid:19120/api/v2/')).toBe(true);
+    expect(seen[0]!.authorization).toBe(`Basic ${Buffer.from('kit:s3cr@t').toString('base64')}`);
+  });
+
+  it('prefers the bearer token over credentials in the URI', async () => {
+    let authorization: string | undefined;
+    const nessie = new NessieCatalog({
+      uri: 'http://kit:pw@nessie.invalid:19120',
+      token: 'tok',
+      retry: { attempts: 1, baseMs: 1 },
+      fetch: async (_input, init) => {
+        authorization = ((init?.headers ?? {}) as Record<string, string>).authorization;
+        throw new TypeError('fetch failed');
+      },
+    });
+    await expect(nessie.getBranch(MAIN_BRANCH)).rejects.toThrow(/cannot reach/);
+    expect(authorization).toBe('Bearer tok');
+  });
+});

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { InvalidArgumentError, LogError } from '../../errors.js';
+import { sqliteFileError } from '../../store/sqliteFile.js';
 import type { Consumer, LogRecord, PollOptions, TopicPartitionOffset } from '../port.js';
 import type { GroupMembership } from './membership.js';
 
@@ -90,12 +91,15 @@ export class EmbeddedConsumer implements Consumer {
        on conflict (group_id, topic, partition) do update set next_offset = excluded.next_offset, committed_at = excluded.committed_at`,
     );
     const now = Date.now();
-    this.db
-      .transaction(() => {
-        membership.assertHeld();
-        for (const o of offsets) upsert.run(membership.group, o.topic, o.partition, o.offset, now);
-      })
-      .immediate();
+    const write = this.db.transaction(() => {
+      membership.assertHeld();
+      for (const o of offsets) upsert.run(membership.group, o.topic, o.partition, o.offset, now);
+    });
+    try {
+      write.immediate();
+    } catch (error) {
+      throw sqliteFileError('embedded log', this.db.name, error);
+    }
   }
 
   positions(): TopicPartitionOffset[] {

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../../store/sqliteFile.js';
 
 /** The embedded log's SQLite schema (the log's own statements live beside its code). */
 const SCHEMA = `
@@ -51,19 +50,17 @@ create table if not exists group_members (
  * timeout so concurrent processes wait for each other instead of failing.
  */
 export function openLogDatabase(file: string): Database.Database {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   // Two processes opening a new log at once can meet SQLITE_BUSY while one switches the file to WAL or
   // creates the tables (the busy handler does not cover every step); retry for a while before giving up.
   const deadline = Date.now() + 15_000;
   for (let attempt = 0; ; attempt++) {
-    const db = new Database(file, { timeout: 10_000 });
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.exec(SCHEMA);
-      return db;
+      return openSqliteFile('embedded log', file, { timeout: 10_000 }, (db) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.exec(SCHEMA);
+      });
     } catch (error) {
-      db.close();
       const busy = (error as { code?: string }).code?.startsWith('SQLITE_BUSY') ?? false;
       if (!busy || Date.now() > deadline) throw error;
       sleepSync(Math.min(500, 20 * 2 ** attempt));

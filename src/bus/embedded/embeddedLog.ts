@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { InvalidArgumentError, LogError, UnknownTopicError } from '../../errors.js';
+import { sqliteFileError } from '../../store/sqliteFile.js';
 import { partitionForKey } from '../partitioner.js';
 import type {
   Consumer,
@@ -116,33 +117,36 @@ export class EmbeddedLog implements Log {
     const advance = this.db.prepare(
       'update partitions set end_offset = ?, size_bytes = size_bytes + ? where topic = ? and partition = ?',
     );
-    const result = this.db
-      .transaction(() => {
-        const ends = new Map<number, { end: number; bytes: number }>();
-        const offsets: TopicPartitionOffset[] = [];
-        for (const record of records) {
-          if (!Number.isFinite(record.timestamp)) {
-            throw new InvalidArgumentError(
-              `log produce: timestamp must be epoch ms, got ${record.timestamp}`,
-            );
-          }
-          const partition =
-            record.key === null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions);
-          let state = ends.get(partition);
-          if (!state) {
-            state = { end: (readEnd.get(topic, partition) as { end_offset: number }).end_offset, bytes: 0 };
-            ends.set(partition, state);
-          }
-          const value = typeof record.value === 'string' ? Buffer.from(record.value, 'utf8') : record.value;
-          insert.run(topic, partition, state.end, record.key, value, Math.trunc(record.timestamp), now);
-          offsets.push({ topic, partition, offset: state.end });
-          state.end += 1;
-          state.bytes += value.byteLength + (record.key === null ? 0 : Buffer.byteLength(record.key));
+    const write = this.db.transaction(() => {
+      const ends = new Map<number, { end: number; bytes: number }>();
+      const offsets: TopicPartitionOffset[] = [];
+      for (const record of records) {
+        if (!Number.isFinite(record.timestamp)) {
+          throw new InvalidArgumentError(`log produce: timestamp must be epoch ms, got ${record.timestamp}`);
         }
-        for (const [partition, state] of ends) advance.run(state.end, state.bytes, topic, partition);
-        return offsets;
-      })
-      .immediate();
+        const partition =
+          record.key === null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions);
+        let state = ends.get(partition);
+        if (!state) {
+          state = { end: (readEnd.get(topic, partition) as { end_offset: number }).end_offset, bytes: 0 };
+          ends.set(partition, state);
+        }
+        const value = typeof record.value === 'string' ? Buffer.from(record.value, 'utf8') : record.value;
+        insert.run(topic, partition, state.end, record.key, value, Math.trunc(record.timestamp), now);
+        offsets.push({ topic, partition, offset: state.end });
+        state.end += 1;
+        state.bytes += value.byteLength + (record.key === null ? 0 : Buffer.byteLength(record.key));
+      }
+      for (const [partition, state] of ends) advance.run(state.end, state.bytes, topic, partition);
+      return offsets;
+    });
+    let result: TopicPartitionOffset[];
+    try {
+      result = write.immediate();
+    } catch (error) {
+      // a full disk or a damaged file names the file (sqliteFileError); other errors pass unchanged
+      throw sqliteFileError('embedded log', this.options.file, error);
+    }
     if (now - this.lastMaintenance >= this.maintenanceIntervalMs) this.maintain();
     return result;
   }
