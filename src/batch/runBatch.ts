@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/port.js';
-import { newRunId, type WapResult, writeAuditPublish } from '../catalog/wap.js';
+import { newRunId, RUN_BRANCH_PREFIX, type WapResult, writeAuditPublish } from '../catalog/wap.js';
 import type { Config } from '../config/config.js';
 import { CatalogConflictError, InvalidArgumentError, KitError } from '../errors.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
@@ -64,6 +64,11 @@ export interface BatchResult {
   mainHash: string;
   /** The kept branch of a failed run. */
   branch?: string;
+  /**
+   * Run branches left by earlier runs when this one started: a failed audit keeps its branch, a killed
+   * batch leaves its own. Dropped with `lambda-iot catalog drop <branch>`.
+   */
+  staleBranches: string[];
   quality?: PredictionQuality;
   /** Write-audit-publish runs made: 1, plus one per publish lost to a concurrent one. */
   attempts: number;
@@ -172,6 +177,18 @@ async function runOnce(
   );
   const plan = await planBatch(store, catalog, options, plausible);
   const { range, reason, mainHash, skipped } = plan;
+  const staleBranches = (await catalog.listBranches())
+    .map((b) => b.name)
+    .filter((name) => name.startsWith(RUN_BRANCH_PREFIX))
+    .sort();
+  if (staleBranches.length > 0) {
+    step(
+      'warning',
+      `${staleBranches.length} run branch(es) left by earlier runs (a failed audit keeps its branch, a killed batch ` +
+        `leaves its own): ${staleBranches.join(', ')}; look with \`lambda-iot table ls --ref <branch>\`, drop with ` +
+        `\`lambda-iot catalog drop <branch>\``,
+    );
+  }
   for (const file of skipped) {
     step(
       'warning',
@@ -179,7 +196,7 @@ async function runOnce(
         `${plausible.from} … ${plausible.to} (LAMBDA_IOT_EVENT_TIME_MIN to now + 24 h); move it away`,
     );
   }
-  const base = { runId, reason, skipped, models: [], tables: [], audits: [], mainHash };
+  const base = { runId, reason, skipped, staleBranches, models: [], tables: [], audits: [], mainHash };
   if (range === null) return { ...base, range: null, published: false };
   step('plan', `dates ${range.from} … ${range.to} (${reason})`);
   // Telemetry from the first baseline day; events from the beginning (days_since_maintenance needs them all);

@@ -57,11 +57,15 @@ export function newRunId(nowMs = Date.now()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/** Every write-audit-publish run branch is named `run-<runId>`. */
+export const RUN_BRANCH_PREFIX = 'run-';
+
 /**
  * Write-Audit-Publish: creates a run branch from the target, lets `write` change any number of tables
  * there, runs every audit on the branch, and only if all pass merges the branch into the target in one
  * atomic merge (readers of the target see all of the run's tables or none), then drops the branch. When an
- * audit fails the target is untouched and the branch is kept for inspection (or dropped). Audits all run,
+ * audit fails the target is untouched and the branch is kept for inspection (or dropped); when the write
+ * itself fails the branch is dropped. Audits all run,
  * so the result lists every failure, not just the first.
  * @example const result = await writeAuditPublish({ catalog, write: async (branch) => writeGold(branch), audits });
  */
@@ -69,7 +73,7 @@ export async function writeAuditPublish<W>(options: WapOptions<W>): Promise<WapR
   const { catalog } = options;
   const target = options.target ?? MAIN_BRANCH;
   const runId = options.runId ?? newRunId();
-  const branchName = `run-${runId}`;
+  const branchName = `${RUN_BRANCH_PREFIX}${runId}`;
   options.onPhase?.('branch', `${branchName} from ${target}`);
   const start = await catalog.createBranch(branchName, target);
   let written: W;
@@ -77,12 +81,16 @@ export async function writeAuditPublish<W>(options: WapOptions<W>): Promise<WapR
     options.onPhase?.('write', branchName);
     written = await options.write(start, runId);
   } catch (error) {
-    throw new KitError(
-      `write-audit-publish ${runId}: writing failed; branch ${branchName} kept for inspection`,
-      {
-        cause: error,
-      },
+    // A half-written branch has nothing to inspect that the error does not say: drop it, so failed
+    // attempts do not pile up (a failed audit keeps its branch: its tables are what the audit judged).
+    const dropped = await catalog.deleteBranch(branchName).then(
+      () => 'dropped',
+      (dropError: unknown) =>
+        `left behind (dropping it failed: ${dropError instanceof Error ? dropError.message : String(dropError)}; drop it with \`lambda-iot catalog drop ${branchName}\`)`,
     );
+    throw new KitError(`write-audit-publish ${runId}: writing failed; branch ${branchName} ${dropped}`, {
+      cause: error,
+    });
   }
   const branch = await catalog.getBranch(branchName);
   const audits: WapResult<W>['audits'] = [];

@@ -113,6 +113,12 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
   const group = qualifiedName(config, GROUPS.landing);
   for (const topic of [...topics, deadLetterTopic]) await log.ensureTopic(topic);
 
+  const abandoned = (await store.removeAbandonedTemporaries?.()) ?? [];
+  if (abandoned.length > 0) {
+    warn(
+      `removed ${abandoned.length} temporary file(s) left in the lake by killed processes: ${abandoned.join(', ')}`,
+    );
+  }
   const landed = await readLandedOffsets(store, topics);
   const foreign = foreignFilesWarning(landed.foreign);
   if (foreign !== undefined) warn(foreign);

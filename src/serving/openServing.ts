@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KitError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
+import { isProcessAlive } from '../util/processAlive.js';
 import { EmbeddedServing, servingFile } from './embeddedServing.js';
 import type { Serving, ServingContext } from './port.js';
 import { type EndpointAddress, remoteServing, serialize, startServingEndpoint } from './servingEndpoint.js';
@@ -46,15 +47,6 @@ function readOwner(file: string): OwnerRecord | undefined {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** DuckDB refuses a second read-write open of a file with a lock error. */
 const isLockError = (error: unknown) => error instanceof Error && /lock/i.test(error.message);
 
@@ -63,7 +55,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The owner's endpoint when a live process owns the file and answers, else undefined. */
 async function reachOwner(file: string): Promise<{ record: OwnerRecord; serving: Serving } | undefined> {
   const record = readOwner(file);
-  if (!record || record.pid === process.pid || !alive(record.pid)) return undefined;
+  if (!record || record.pid === process.pid || !isProcessAlive(record.pid)) return undefined;
   const serving = remoteServing(record, path.join(path.dirname(file), 'serving.duckdb'));
   try {
     await serving.query('select 1');

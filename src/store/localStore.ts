@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidArgumentError, ObjectNotFoundError } from '../errors.js';
 import { crashPoint } from '../testing/crash.js';
+import { isProcessAlive } from '../util/processAlive.js';
 import {
   errorCode,
   localError,
@@ -161,6 +163,31 @@ export class LocalObjectStore implements ObjectStore {
 
   describe(): string {
     return `local ${this.root}`;
+  }
+
+  async removeAbandonedTemporaries(): Promise<string[]> {
+    const removed: string[] = [];
+    const visit = async (dir: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await fsp.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') return;
+        throw localError('list', path.relative(this.root, dir), error, this.root);
+      }
+      for (const entry of entries) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) await visit(file);
+        else if (entry.isFile() && entry.name.startsWith(TEMP_PART_PREFIX)) {
+          const pid = Number(entry.name.slice(TEMP_PART_PREFIX.length).split('.')[0]);
+          if (!Number.isInteger(pid) || pid <= 0 || isProcessAlive(pid)) continue;
+          await fsp.rm(file, { force: true });
+          removed.push(path.relative(this.root, file).split(path.sep).join('/'));
+        }
+      }
+    };
+    await visit(this.root);
+    return removed.sort();
   }
 
   async close(): Promise<void> {}

@@ -70,6 +70,12 @@ export interface ObjectStore {
   keyOf(uri: string): string;
   /** Where the store is, for messages and logs; never contains a secret. */
   describe(): string;
+  /**
+   * Removes the temporary files of puts whose process was killed (a local store's hidden
+   * `.lake-tmp.<pid>.*` files; a live process's are left alone) and returns their keys' folders and names.
+   * Stores that write no temporary files do not have it.
+   */
+  removeAbandonedTemporaries?(): Promise<string[]>;
   /** Releases connections; the store is not used afterwards. */
   close(): Promise<void>;
 }

@@ -59,13 +59,44 @@ describe('lambda-iot batch', () => {
     expect(failed.code).toBe(1);
     const lines = failed.stderr.trimEnd().split('\n');
     expect(lines.at(-3)).toMatch(
-      /^lambda-iot: write-audit-publish \S+: writing failed; branch run-\S+ kept for inspection$/,
+      /^lambda-iot: write-audit-publish \S+: writing failed; branch run-\S+ dropped$/,
     );
     expect(lines.at(-2)).toMatch(/^ {2}caused by: lake local put failed: warehouse\/iot\/.*ENOTDIR/);
     expect(lines.at(-1)).toMatch(/^ {2}caused by: ENOTDIR: not a directory, mkdir /);
     const debug = await runCli(['--debug', 'batch'], env);
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/ {2}caused by: ENOTDIR: not a directory, mkdir .*\n {4}at /);
+    // the failed writes left no run branch behind
+    const branches = JSON.parse((await runCli(['catalog', 'branches', '--json'], env)).stdout);
+    expect(branches.map((b: { branch: string }) => b.branch)).toEqual(['main']);
+  }, 180_000);
+
+  it('reports the run branch a killed batch left, and `catalog drop` removes it', async () => {
+    const dataDir = tempDataDir('cli-batch-stale');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir };
+    expect((await runCli(['simulate', '--devices', '2', '--days', '2', '--seed', '3'], env)).code).toBe(0);
+    expect((await runCli(['land', '--until-idle', '1s'], env)).code).toBe(0);
+    const killed = await runCli(['batch'], {
+      ...env,
+      LAMBDA_IOT_TEST_CRASH_AT: 'catalog:after-metadata-write',
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const branches = async () =>
+      JSON.parse((await runCli(['catalog', 'branches', '--json'], env)).stdout).map(
+        (b: { branch: string }) => b.branch,
+      ) as string[];
+    const stale = (await branches()).filter((name) => name !== 'main');
+    expect(stale).toHaveLength(1);
+    expect(stale[0]).toMatch(/^run-/);
+    const next = await runCli(['batch'], env);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`warning  1 run branch(es) left by earlier runs`);
+    expect(next.stderr).toContain(`${stale[0]}; look with`);
+    expect(next.stdout).toContain(`1 run branch(es) left by earlier runs: ${stale[0]} (drop with`);
+    expect((await runCli(['catalog', 'drop', stale[0]!], env)).code).toBe(0);
+    const clean = JSON.parse((await runCli(['batch', '--json'], env)).stdout);
+    expect(clean.staleBranches).toEqual([]);
+    expect(await branches()).toEqual(['main']);
   }, 180_000);
 
   it('never publishes nothing: --from after --to exits 2, dates without raw data name the dates the lake holds', async () => {

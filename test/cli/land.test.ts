@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLog } from '../../src/bus/openLog.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -62,6 +64,35 @@ describe('lambda-iot land', () => {
     const human = await runCli(['lake', 'ls', '--prefix', 'raw/events/'], env);
     expect(human.stdout).toMatch(/raw\/events\/date=2025-04-01\/\s+\d+\s+\d+\s+[\d.]+ KiB/);
     expect(human.stdout).not.toContain('raw/telemetry');
+  }, 180_000);
+
+  it('removes the temporary file a killed land left half-written, and lands every message once', async () => {
+    const dataDir = tempDataDir('land-tmp');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir, LAMBDA_IOT_LAND_FILE_ROWS: '500' };
+    const simulated = await runCli([...SIMULATE, '--json'], env);
+    expect(simulated.code, simulated.stderr).toBe(0);
+    const produced = JSON.parse(simulated.stdout).produced as { telemetry: number; events: number };
+    const crashed = await runCli(['land', '--until-idle', '1s'], {
+      ...env,
+      LAMBDA_IOT_TEST_CRASH_AT: 'store:before-rename',
+      LAMBDA_IOT_TEST_CRASH_AFTER: '2',
+    });
+    expect(crashed.signal).toBe('SIGKILL');
+    const temporaries = () =>
+      (fs.readdirSync(path.join(dataDir, 'lake'), { recursive: true }) as string[]).filter((f) =>
+        path.basename(f).startsWith('.lake-tmp.'),
+      );
+    const left = temporaries();
+    expect(left).toHaveLength(1);
+    const restarted = await runCli(['land', '--until-idle', '1s'], env);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(restarted.stderr).toContain(
+      `removed 1 temporary file(s) left in the lake by killed processes: ${left[0]!.split(path.sep).join('/')}`,
+    );
+    expect(temporaries()).toEqual([]);
+    const counts = await lakeCounts(dataDir);
+    expect(counts.telemetry).toEqual({ rows: produced.telemetry, distinct: produced.telemetry });
+    expect(counts.events).toEqual({ rows: produced.events, distinct: produced.events });
   }, 180_000);
 
   it('anomalies: after a crash between writing a file and committing, a restart lands each one exactly once', async () => {

@@ -51,7 +51,7 @@ describe('errors about broken files name the file and say what to do', () => {
     await log.produce('t', [{ key: 'k', value: 'first', timestamp: 0 }]);
     // The file may not grow past its current pages: the next large produce meets a "full disk".
     const db = (log as unknown as { db: { pragma(s: string): unknown } }).db;
-    const pages = db.pragma('page_count', { simple: true } as never) as number;
+    const pages = (db.pragma('page_count') as { page_count: number }[])[0]!.page_count;
     db.pragma(`max_page_count = ${pages}`);
     const big = Array.from({ length: 200 }, (_, i) => ({
       key: `k${i}`,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
 import { GroupBusyError, LogError } from '../../errors.js';
+import { isProcessAlive } from '../../util/processAlive.js';
 
 interface MemberRow {
   member_id: string;
@@ -9,16 +10,6 @@ interface MemberRow {
   host: string;
   pid: number;
   heartbeat_at: number;
-}
-
-/** Whether a process with this pid exists on this host. */
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -19,7 +19,9 @@ function parseDate(value: string): string {
 /** The human summary of a batch run. */
 export function formatBatch(r: BatchResult): string {
   if (r.range === null)
-    return `batch ${r.runId}: nothing to do (${r.reason}); main stays at ${r.mainHash.slice(0, 12)}\n`;
+    return `batch ${r.runId}: nothing to do (${r.reason}); main stays at ${r.mainHash.slice(0, 12)}\n${
+      r.staleBranches.length > 0 ? `run branches left by earlier runs: ${r.staleBranches.join(', ')}\n` : ''
+    }`;
   const lines = [`batch ${r.runId}: ${r.range.from} … ${r.range.to} (${r.reason})`, '', 'models'];
   for (const m of r.models)
     lines.push(
@@ -37,6 +39,10 @@ export function formatBatch(r: BatchResult): string {
     if (!a.passed) for (const row of a.offending ?? []) lines.push(`          ${JSON.stringify(row)}`);
   }
   lines.push('');
+  if (r.staleBranches.length > 0)
+    lines.push(
+      `${r.staleBranches.length} run branch(es) left by earlier runs: ${r.staleBranches.join(', ')} (drop with \`lambda-iot catalog drop <branch>\`)`,
+    );
   if (r.attempts > 1)
     lines.push(
       `${r.attempts - 1} publish(es) lost to a concurrent run; attempt ${r.attempts} started over from main`,
