@@ -228,7 +228,7 @@ export const SETTINGS = [
     key: 'nessieUri',
     schema: z.url({ message: 'expected the Nessie server root, e.g. http://nessie:19120' }).optional(),
     description:
-      'Nessie server root (REST API v2 under /api/v2, Iceberg REST under /iceberg), e.g. http://nessie:19120.',
+      'Nessie server root (REST API v2 under /api/v2, Iceberg REST under /iceberg), e.g. http://nessie:19120. A user:password written in it is sent as Basic auth (the token wins) and never printed.',
   },
   {
     env: 'LAMBDA_IOT_NESSIE_TOKEN',
