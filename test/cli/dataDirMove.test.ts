@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableMetadata } from '../../src/iceberg/types.js';
-import { runCli, tempDataDir } from '../support/cli.js';
+import { runCli, startCli, tempDataDir } from '../support/cli.js';
 
 /** icebird fetches every file by URL: serve file:// URLs from disk (with Range), as a file system would. */
 const realFetch = globalThis.fetch;
@@ -103,5 +103,33 @@ describe('a data directory can be moved', () => {
       return `${r.device_id} ${date} ${Number(r.readings)}`;
     };
     expect(read.map(key).sort()).toEqual(rows.map(key).sort());
+  }, 120_000);
+
+  it("a copy made while serve runs does not take the original's running owner for its own", async () => {
+    const original = tempDataDir('move-serving');
+    const ownerFile = path.join(original, 'serving', 'owner.json');
+    const serve = startCli(['serve'], { LAMBDA_IOT_DATA_DIR: original });
+    try {
+      // Wait by condition: the owner record appears once serve owns the serving file.
+      const deadline = Date.now() + 60_000;
+      while (!fs.existsSync(ownerFile)) {
+        if (Date.now() > deadline || serve.child.exitCode !== null)
+          throw new Error(`no owner: ${serve.stderr()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const copy = path.join(tempDataDir('move-serving-copy'), 'copy');
+      await fs.promises.cp(original, copy, { recursive: true });
+      // The copied owner.json names the live serve of the original; the copy opens its own serving file.
+      expect(JSON.parse(fs.readFileSync(path.join(copy, 'serving', 'owner.json'), 'utf8')).pid).toBe(
+        serve.child.pid,
+      );
+      const status = await runCli(['serve', 'status', '--json'], { LAMBDA_IOT_DATA_DIR: copy });
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout).ownedBy).not.toBe(serve.child.pid);
+    } finally {
+      serve.child.kill('SIGTERM');
+      const exit = await serve.exited;
+      expect(exit.code, exit.stderr).toBe(0);
+    }
   }, 120_000);
 });
