@@ -6,6 +6,7 @@ import {
   CatalogRefNotFoundError,
   CorruptMetadataError,
 } from '../errors.js';
+import { locationKey } from '../iceberg/locationKey.js';
 import { applyUpdates, checkRequirements } from '../iceberg/metadata.js';
 import type { LoadedTable } from '../iceberg/tableChange.js';
 import { parseTableName, type TableName } from '../iceberg/tableName.js';
@@ -353,7 +354,7 @@ export class EmbeddedCatalog implements Catalog {
   private async readMetadata(table: TableName, location: string): Promise<TableMetadata> {
     const cached = this.metadataCache.get(location);
     if (cached) return cached;
-    const bytes = await this.store.get(this.store.keyOf(location));
+    const bytes = await this.store.get(locationKey(this.store, location));
     let metadata: TableMetadata;
     try {
       metadata = JSON.parse(Buffer.from(bytes).toString('utf8')) as TableMetadata;
@@ -364,9 +365,15 @@ export class EmbeddedCatalog implements Catalog {
     return metadata;
   }
 
-  /** Writes `<location>/metadata/<version>-<uuid>.metadata.json` and returns its URI. */
-  private async writeMetadata(metadata: TableMetadata): Promise<string> {
-    const tableKey = this.store.keyOf(metadata.location);
+  /**
+   * Writes `<location>/metadata/<version>-<uuid>.metadata.json` and returns its URI. A table of a moved data
+   * directory records where it now is: its location becomes this lake's URI of it (older files keep the
+   * old path, which locationKey maps).
+   */
+  private async writeMetadata(written: TableMetadata): Promise<string> {
+    const tableKey = locationKey(this.store, written.location);
+    const here = this.store.uri(tableKey);
+    const metadata = written.location === here ? written : { ...written, location: here };
     const version = String(metadata['metadata-log'].length + 1).padStart(5, '0');
     const key = `${tableKey}/metadata/${version}-${randomUUID()}.metadata.json`;
     await this.store.put(key, Buffer.from(JSON.stringify(metadata, null, 2)), {

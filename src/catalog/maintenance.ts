@@ -1,4 +1,5 @@
 import { CatalogTableNotFoundError } from '../errors.js';
+import { locationKey } from '../iceberg/locationKey.js';
 import { readManifest, readManifestList } from '../iceberg/manifestReader.js';
 import { refSnapshot } from '../iceberg/metadata.js';
 import type { TableName } from '../iceberg/tableName.js';
@@ -76,24 +77,30 @@ export async function expireSnapshots(
   return { table, branch, expired, kept, commit: result.branch.hash };
 }
 
-/** Every file a table's metadata references: itself, manifest lists, manifests, data files of every snapshot. */
+/**
+ * The store key of every file a table's metadata references: itself, manifest lists, manifests, data files
+ * of every snapshot. Keys, not URIs: metadata written before the data directory was moved names the same
+ * files under the old path (locationKey).
+ */
 async function referencedFiles(
   store: ObjectStore,
   metadataLocation: string,
   metadata: TableMetadata,
   into: Set<string>,
 ) {
-  into.add(metadataLocation);
+  const add = (location: string) => into.add(locationKey(store, location));
+  add(metadataLocation);
   // Earlier metadata files stay with the table's history (as Iceberg's own orphan removal keeps them).
-  for (const entry of metadata['metadata-log']) into.add(entry['metadata-file']);
+  for (const entry of metadata['metadata-log']) add(entry['metadata-file']);
   for (const snapshot of metadata.snapshots as Snapshot[]) {
-    if (into.has(snapshot['manifest-list'])) continue;
-    into.add(snapshot['manifest-list']);
+    const listKey = locationKey(store, snapshot['manifest-list']);
+    if (into.has(listKey)) continue;
+    into.add(listKey);
     for (const manifest of await readManifestList(store, snapshot['manifest-list'])) {
-      into.add(manifest.manifestPath);
+      add(manifest.manifestPath);
       for (const entry of await readManifest(store, manifest.manifestPath)) {
         // A DELETED entry only records that a file left the table; a snapshot that still reads it lists it live.
-        if (entry.status !== ENTRY_STATUS.DELETED) into.add(entry.dataFile.filePath);
+        if (entry.status !== ENTRY_STATUS.DELETED) add(entry.dataFile.filePath);
       }
     }
   }
@@ -155,10 +162,10 @@ export async function findOrphans(
   }
   const orphans: OrphanResult['orphans'] = [];
   if (location !== undefined) {
-    for await (const object of store.list(`${store.keyOf(location)}/`)) {
-      const uri = store.uri(object.key);
-      if (referenced.has(uri)) continue;
+    for await (const object of store.list(`${locationKey(store, location)}/`)) {
+      if (referenced.has(object.key)) continue;
       if (now - object.lastModified.getTime() < olderThanMs) continue;
+      const uri = store.uri(object.key);
       orphans.push({ uri, size: object.size, lastModified: object.lastModified.toISOString() });
     }
   }

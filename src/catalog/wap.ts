@@ -61,11 +61,28 @@ export function newRunId(nowMs = Date.now()): string {
 export const RUN_BRANCH_PREFIX = 'run-';
 
 /**
+ * After a failed write: drops the run branch when nothing was committed on it (a failing run retried
+ * must not leave an empty branch per attempt), keeps it when it holds what was written before the
+ * failure. Says which, for the error message.
+ */
+async function settleFailedWrite(catalog: Catalog, branch: string, startHash: string): Promise<string> {
+  try {
+    if ((await catalog.getBranch(branch)).hash !== startHash) {
+      return `branch ${branch} kept for inspection (it holds what was written before the failure)`;
+    }
+    await catalog.deleteBranch(branch, startHash);
+    return `branch ${branch} dropped (nothing was written on it)`;
+  } catch {
+    return `branch ${branch} kept (dropping it failed)`;
+  }
+}
+
+/**
  * Write-Audit-Publish: creates a run branch from the target, lets `write` change any number of tables
  * there, runs every audit on the branch, and only if all pass merges the branch into the target in one
  * atomic merge (readers of the target see all of the run's tables or none), then drops the branch. When an
- * audit fails the target is untouched and the branch is kept for inspection (or dropped); when the write
- * itself fails the branch is dropped. Audits all run,
+ * audit fails the target is untouched and the branch is kept for inspection (or dropped). When the write
+ * fails, the branch is dropped if nothing was committed on it, kept otherwise. Audits all run,
  * so the result lists every failure, not just the first.
  * @example const result = await writeAuditPublish({ catalog, write: async (branch) => writeGold(branch), audits });
  */
@@ -81,16 +98,8 @@ export async function writeAuditPublish<W>(options: WapOptions<W>): Promise<WapR
     options.onPhase?.('write', branchName);
     written = await options.write(start, runId);
   } catch (error) {
-    // A half-written branch has nothing to inspect that the error does not say: drop it, so failed
-    // attempts do not pile up (a failed audit keeps its branch: its tables are what the audit judged).
-    const dropped = await catalog.deleteBranch(branchName).then(
-      () => 'dropped',
-      (dropError: unknown) =>
-        `left behind (dropping it failed: ${dropError instanceof Error ? dropError.message : String(dropError)}; drop it with \`lambda-iot catalog drop ${branchName}\`)`,
-    );
-    throw new KitError(`write-audit-publish ${runId}: writing failed; branch ${branchName} ${dropped}`, {
-      cause: error,
-    });
+    const branchFate = await settleFailedWrite(catalog, branchName, start.hash);
+    throw new KitError(`write-audit-publish ${runId}: writing failed; ${branchFate}`, { cause: error });
   }
   const branch = await catalog.getBranch(branchName);
   const audits: WapResult<W>['audits'] = [];

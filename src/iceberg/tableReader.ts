@@ -3,6 +3,7 @@ import { columnNames, readParquetSql } from '../duckdb/duckSession.js';
 import { CatalogRefNotFoundError } from '../errors.js';
 import { localCopy } from '../store/localCopy.js';
 import { epochDay } from '../time/utcTime.js';
+import { locationKey } from './locationKey.js';
 import { liveEntries } from './manifestReader.js';
 import { refSnapshot, schemaOf } from './metadata.js';
 import { duckType } from './schema.js';
@@ -76,7 +77,8 @@ export async function tableQuery(
       .join(', ');
   if (files.length === 0) return `(SELECT ${nulls(new Set())} WHERE false)`;
   const paths: string[] = [];
-  for (const f of files) paths.push(await localCopy(ctx.store, ctx.store.keyOf(f.filePath), ctx.tmpDir));
+  for (const f of files)
+    paths.push(await localCopy(ctx.store, locationKey(ctx.store, f.filePath), ctx.tmpDir));
   const read = readParquetSql(paths);
   return `(SELECT ${nulls(await columnNames(ctx.duck, read))} FROM ${read})`;
 }

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { DuckSession } from '../duckdb/duckSession.js';
 import type { ObjectStore } from '../store/objectStore.js';
+import { locationKey } from './locationKey.js';
 import { refSnapshot, schemaOf } from './metadata.js';
 import type { LoadedTable } from './tableChange.js';
 import type {
@@ -63,6 +64,6 @@ export function planWrite(ctx: IcebergContext, loaded: LoadedTable): WriteTarget
     snapshotId: newSnapshotId(),
     sequenceNumber: metadata['last-sequence-number'] + 1,
     nowMs: (ctx.now ?? Date.now)(),
-    tableKey: ctx.store.keyOf(metadata.location),
+    tableKey: locationKey(ctx.store, metadata.location),
   };
 }

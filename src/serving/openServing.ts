@@ -15,6 +15,12 @@ export interface OwnerRecord extends EndpointAddress {
   role: 'ingest' | 'oneshot';
   command: string;
   started_at: string;
+  /**
+   * The serving file it owns (absolute). A data directory copied while its owner ran carries an owner.json
+   * naming a live process that serves the original's file: a record for another file is not this file's
+   * owner. Absent in records written before it existed.
+   */
+  serving_file?: string;
 }
 
 /** An open serving layer: owned by this process, or reached through the owner's endpoint. */
@@ -56,7 +62,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function reachOwner(file: string): Promise<{ record: OwnerRecord; serving: Serving } | undefined> {
   const record = readOwner(file);
   if (!record || record.pid === process.pid || !isProcessAlive(record.pid)) return undefined;
-  const serving = remoteServing(record, path.join(path.dirname(file), 'serving.duckdb'));
+  const servingPath = path.join(path.dirname(file), 'serving.duckdb');
+  if (record.serving_file !== undefined && path.resolve(record.serving_file) !== path.resolve(servingPath)) {
+    return undefined;
+  }
+  const serving = remoteServing(record, servingPath);
   try {
     await serving.query('select 1');
     return { record, serving };
@@ -125,6 +135,7 @@ async function becomeOwner(
     role,
     command: process.argv.slice(2, 4).join(' '),
     started_at: new Date().toISOString(),
+    serving_file: path.resolve(path.dirname(file), 'serving.duckdb'),
   };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   writeFileAtomic(file, JSON.stringify(record), { mode: 0o600 });

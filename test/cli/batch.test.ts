@@ -59,14 +59,14 @@ describe('lambda-iot batch', () => {
     expect(failed.code).toBe(1);
     const lines = failed.stderr.trimEnd().split('\n');
     expect(lines.at(-3)).toMatch(
-      /^lambda-iot: write-audit-publish \S+: writing failed; branch run-\S+ dropped$/,
+      /^lambda-iot: write-audit-publish \S+: writing failed; branch run-\S+ dropped \(nothing was written on it\)$/,
     );
     expect(lines.at(-2)).toMatch(/^ {2}caused by: lake local put failed: warehouse\/iot\/.*ENOTDIR/);
     expect(lines.at(-1)).toMatch(/^ {2}caused by: ENOTDIR: not a directory, mkdir /);
     const debug = await runCli(['--debug', 'batch'], env);
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/ {2}caused by: ENOTDIR: not a directory, mkdir .*\n {4}at /);
-    // the failed writes left no run branch behind
+    // Two failed attempts, no run branch left behind: nothing was written on them.
     const branches = JSON.parse((await runCli(['catalog', 'branches', '--json'], env)).stdout);
     expect(branches.map((b: { branch: string }) => b.branch)).toEqual(['main']);
   }, 180_000);
