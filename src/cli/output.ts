@@ -63,3 +63,13 @@ export function stopSignal(): { signal: AbortSignal; dispose: () => void } {
     },
   };
 }
+
+/** Runs `fn` with a stopSignal (SIGINT/SIGTERM) and removes the handlers after it. */
+export async function withStopSignal<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stop = stopSignal();
+  try {
+    return await fn(stop.signal);
+  } finally {
+    stop.dispose();
+  }
+}

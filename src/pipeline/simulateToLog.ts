@@ -8,6 +8,7 @@ import {
   writeGroundTruth,
 } from '../ingest/index.js';
 import { crashPoint } from '../testing/crash.js';
+import { yieldToEventLoop } from '../util/yieldToEventLoop.js';
 import {
   groundTruthDir,
   readManifest,
@@ -107,6 +108,8 @@ export async function simulateToLog(options: SimulateToLogOptions): Promise<Simu
     });
     if (pending.telemetry.length + pending.events.length >= batchSize) {
       await flush();
+      // The embedded log acknowledges at once: give a SIGINT/SIGTERM handler its turn once per batch.
+      await yieldToEventLoop();
       if (options.signal?.aborted) {
         interrupted = true;
         break;
