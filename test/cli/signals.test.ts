@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { openLog } from '../../src/bus/openLog.js';
 import { loadConfig } from '../../src/config/config.js';
 import { DEFAULT_PLANT, historySimulation, PlantSimulator } from '../../src/ingest/index.js';
-import { type CliResult, type RunningCli, runCli, startCli, tempDataDir } from '../support/cli.js';
+import { runCli, tempDataDir } from '../support/cli.js';
+import { interruptAt } from '../support/interrupt.js';
 
 /**
  * Ctrl-C mid-run on the embedded log (issue 14 item 2). Each command pauses at a named test-hook point
@@ -14,61 +15,7 @@ import { type CliResult, type RunningCli, runCli, startCli, tempDataDir } from '
  * and these tests fail.
  */
 
-const CEILING_MS = 60_000;
-
-const env = (dataDir: string, extra: Record<string, string> = {}) => ({
-  LAMBDA_IOT_DATA_DIR: dataDir,
-  LAMBDA_IOT_BUS: 'embedded',
-  ...extra,
-});
-
-async function waitFor(what: string, condition: () => boolean, cli?: RunningCli): Promise<void> {
-  const deadline = Date.now() + CEILING_MS;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`waited for ${what}; stderr: ${cli?.stderr().slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Whether a signal is still pending for the process (not yet delivered to its handler), from /proc. */
-function pending(pid: number, signal: number): boolean {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const bit = 1n << BigInt(signal - 1);
-  return ['SigPnd', 'ShdPnd'].some((name) => {
-    const hex = new RegExp(`^${name}:\\s*([0-9a-f]+)$`, 'm').exec(status)?.[1] ?? '0';
-    return (BigInt(`0x${hex}`) & bit) !== 0n;
-  });
-}
-
-/**
- * Starts the CLI paused at `point`, sends `signals` SIGINTs (each delivered before the next), lets it go on
- * and returns how it ended (within the ceiling).
- */
-async function interruptAt(args: string[], dataDir: string, point: string, signals = 1): Promise<CliResult> {
-  const go = path.join(dataDir, `go-${point.replace(/\W/g, '_')}`);
-  const cli = startCli(
-    args,
-    env(dataDir, { LAMBDA_IOT_TEST_PAUSE_AT: point, LAMBDA_IOT_TEST_PAUSE_UNTIL: go }),
-  );
-  let ended = false;
-  void cli.exited.then(() => {
-    ended = true;
-  });
-  await waitFor(
-    `"test hook paused: ${point}"`,
-    () => ended || cli.stderr().includes(`test hook paused: ${point}`),
-    cli,
-  );
-  expect(ended, cli.stderr()).toBe(false);
-  const pid = cli.child.pid!;
-  for (let i = 0; i < signals; i++) {
-    process.kill(pid, 'SIGINT');
-    await waitFor('the SIGINT delivered', () => !pending(pid, 2), cli);
-  }
-  fs.writeFileSync(go, '');
-  await waitFor('the process to exit', () => ended, cli);
-  return cli.exited;
-}
+const env = (dataDir: string) => ({ LAMBDA_IOT_DATA_DIR: dataDir, LAMBDA_IOT_BUS: 'embedded' });
 
 async function endOffsets(dataDir: string, topic: string): Promise<number> {
   const log = await openLog(loadConfig(env(dataDir)));
