@@ -100,7 +100,17 @@ export async function simulateToLog(options: SimulateToLogOptions): Promise<Simu
     options.onMessage?.(message);
     lastTime = message.timestamp;
     seen += 1;
-    if (seen <= skip) continue;
+    if (seen <= skip) {
+      // A resume regenerates what was produced before: answer a signal once per batch's worth here too.
+      if (seen % batchSize === 0) {
+        await yieldToEventLoop();
+        if (options.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+      }
+      continue;
+    }
     pending[message.topic].push({
       key: message.key,
       value: JSON.stringify(message.value),
