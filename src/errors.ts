@@ -139,6 +139,12 @@ export class CatalogConflictError extends CatalogError {
 /** A commit older than the table's last snapshot expiry: its files may be gone, so it is not read. */
 export class CatalogExpiredError extends CatalogError {}
 
+/**
+ * A long-running job stopped because its AbortSignal fired (SIGINT/SIGTERM) at a point where what it finished
+ * is committed and nothing half-done is published; the CLI prints the message and exits 0.
+ */
+export class InterruptedError extends KitError {}
+
 /** An error meant for the command line: printed without a stack, exits with `exitCode`. */
 export class CliError extends KitError {
   readonly exitCode: number;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Catalog } from '../catalog/port.js';
 import { newRunId, RUN_BRANCH_PREFIX, type WapResult, writeAuditPublish } from '../catalog/wap.js';
 import type { Config } from '../config/config.js';
-import { CatalogConflictError, InvalidArgumentError, KitError } from '../errors.js';
+import { CatalogConflictError, InterruptedError, InvalidArgumentError, KitError } from '../errors.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { openLakeReader } from '../lake/lakeReader.js';
 import { DEFAULT_EVENT_TIME_MIN } from '../schema/validate.js';
@@ -45,6 +45,11 @@ export interface BatchOptions extends RangeOptions {
   /** The folder of the SQL models and their tests. Default: the kit's sql/duckdb. */
   sqlDir?: string;
   onStep?: (step: string, detail: string) => void;
+  /**
+   * Stops between steps when aborted (SIGINT/SIGTERM): before the next model or before writing Gold, with
+   * InterruptedError; main is unchanged. A write-audit-publish already under way finishes.
+   */
+  signal?: AbortSignal;
 }
 
 export interface BatchResult {
@@ -92,6 +97,7 @@ async function buildModels(
   };
   const models: BatchResult['models'] = [];
   for (const model of MODELS) {
+    stopIfAborted(options.signal, `before building ${model}`);
     step('model', model);
     const t0 = Date.now();
     models.push({ model, rows: await buildModel(duck, model, params, options.sqlDir), ms: Date.now() - t0 });
@@ -163,6 +169,11 @@ async function publishGold(
   }
 }
 
+function stopIfAborted(signal: AbortSignal | undefined, where: string): void {
+  if (signal?.aborted)
+    throw new InterruptedError(`batch interrupted ${where}: nothing published, main unchanged`);
+}
+
 /** One run: plan, build, write-audit-publish, quality. */
 async function runOnce(
   options: BatchOptions,
@@ -215,6 +226,7 @@ async function runOnce(
   };
   try {
     const models = await buildModels(lake.duck, range, options, step);
+    stopIfAborted(options.signal, 'before writing Gold');
     const { wap, audits } = await publishGold(ctx, options, { runId, plan: { ...plan, range } }, step);
     step('quality', 'failure_risk_score against the failures that followed');
     const quality = await predictionQuality(lake.duck, options.horizonDays ?? 3);

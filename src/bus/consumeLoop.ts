@@ -1,4 +1,5 @@
 import { crashPoint } from '../testing/crash.js';
+import { yieldToEventLoop } from '../util/yieldToEventLoop.js';
 import type { Consumer, LogRecord, TopicPartitionOffset } from './port.js';
 
 export interface ConsumeLoopOptions {
@@ -17,7 +18,10 @@ export interface ConsumeLoopOptions {
   signal?: AbortSignal;
   /** Records per poll. Default 500. */
   batchSize?: number;
-  /** Name used in crash-hook points: "<name>:after-handle" fires between handling and committing. */
+  /**
+   * Name used in test-hook points: "<name>:after-handle" fires between handling and committing,
+   * "<name>:after-batch" after each batch with records was handled (and committed, when due).
+   */
   name?: string;
   /**
    * Commit at most this often (ms); handled offsets accumulate in between and are committed when the loop
@@ -112,8 +116,12 @@ export async function runConsumeLoop(options: ConsumeLoopOptions): Promise<Consu
     }
     await options.afterPoll?.();
     if (Date.now() - lastCommit >= interval) await flush();
+    if (batch.length > 0) crashPoint(`${name}:after-batch`);
     if (polled.length === 0 && options.idleMs !== undefined && Date.now() - idleSince >= options.idleMs)
       return stop('idle');
+    // A backlog on the embedded log polls without ever waiting: let a SIGINT/SIGTERM handler run (and
+    // abort `signal`) once per batch, so the loop stops within one batch of the signal.
+    await yieldToEventLoop();
   }
 }
 

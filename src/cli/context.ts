@@ -4,10 +4,19 @@ import { type Config, loadConfig } from '../config/config.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { type Stack, withStack } from '../pipeline/stack.js';
 import type { ObjectStore } from '../store/objectStore.js';
+import { withStopSignal } from './output.js';
 
 /** Loads the config from the environment, opens the stack (each part on first use), runs `fn`, closes it. */
 export function withCliStack<T>(fn: (stack: Stack) => Promise<T>): Promise<T> {
   return withStack(loadConfig(), fn, { scratchName: `cli-${process.pid}` });
+}
+
+/**
+ * withCliStack for a long-running command: `signal` aborts on SIGINT/SIGTERM (the command stops after its
+ * current batch; a second signal exits at once), and the handlers are removed when `fn` ends.
+ */
+export function withStoppableCliStack<T>(fn: (stack: Stack, signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withCliStack((stack) => withStopSignal((signal) => fn(stack, signal)));
 }
 
 /** Runs `fn` with the configured log. */

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { formatSettingsHelp } from '../config/config.js';
+import { InterruptedError } from '../errors.js';
 import { describeFailure } from './failure.js';
 
 /** Registers one command (its options, help and action) on the program. */
@@ -156,6 +157,11 @@ export async function runCli(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // commander already printed the message; usage errors ("you typed it wrong") exit 2.
       return USAGE_ERRORS.has(error.code) ? 2 : error.exitCode;
+    }
+    if (error instanceof InterruptedError) {
+      // Stopped on SIGINT/SIGTERM after committing what it finished: a normal end.
+      process.stderr.write(`${error.message}\n`);
+      return 0;
     }
     const { text, exitCode } = describeFailure(error, argv.includes('--debug'));
     process.stderr.write(text);

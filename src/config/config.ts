@@ -82,6 +82,8 @@ export interface Config {
   dashboardToken?: string;
   /** Test hook: named crash point. */
   testCrashAt?: string;
+  /** Test hook: named pause point (signal tests). */
+  testPauseAt?: string;
 }
 
 /** A URL's user:password part, masked: `scheme://***@host…`. */

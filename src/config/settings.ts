@@ -346,6 +346,13 @@ export const SETTINGS = [
     description:
       'Test hook: the process SIGKILLs itself when it reaches this named point (crash tests only).',
   },
+  {
+    env: 'LAMBDA_IOT_TEST_PAUSE_AT',
+    key: 'testPauseAt',
+    schema: z.string().optional(),
+    description:
+      'Test hook: the process pauses at this named point until the file LAMBDA_IOT_TEST_PAUSE_UNTIL exists (signal tests only).',
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingKey = (typeof SETTINGS)[number]['key'];

@@ -6,6 +6,7 @@ import { GROUPS, qualifiedName, type TopicRole, topicName } from '../config/name
 import { type DuckSession, duckTempDirectory, openDuckSession } from '../duckdb/duckSession.js';
 import { validateMessage } from '../schema/validate.js';
 import type { ObjectStore } from '../store/objectStore.js';
+import { intervalGate, PROGRESS_INTERVAL_MS } from '../util/throttle.js';
 import { readLandedOffsets } from './landedOffsets.js';
 import { landingCommittable } from './landingCommitter.js';
 import { foreignFilesWarning, type LandingResume, resumeLanding } from './landingResume.js';
@@ -57,7 +58,7 @@ export interface LandingOptions {
   onFile?: (file: LandedFile) => void;
   /** Counters every `reportEveryMs` and at the end. */
   onStats?: (stats: LandingStats, final: boolean) => void;
-  /** Default 5000. */
+  /** Default PROGRESS_INTERVAL_MS (5000). */
   reportEveryMs?: number;
   onWarning?: (message: string) => void;
 }
@@ -207,8 +208,7 @@ async function landRecords(run: LandingRun): Promise<ConsumeLoopResult['stoppedB
   const { config } = options;
   const files = new OpenFileBuffer(config.landFileRows);
   const live = !options.untilEnd && options.idleMs === undefined;
-  const reportEveryMs = options.reportEveryMs ?? 5_000;
-  let lastReport = Date.now();
+  const reportDue = intervalGate(options.reportEveryMs ?? PROGRESS_INTERVAL_MS);
 
   const handle = async (batch: LogRecord[]) => {
     for (const record of batch) {
@@ -230,8 +230,7 @@ async function landRecords(run: LandingRun): Promise<ConsumeLoopResult['stoppedB
     if (live) {
       for (const file of files.takeAged(Date.now(), config.landFlushSeconds * 1000)) await writer.write(file);
     }
-    if (Date.now() - lastReport >= reportEveryMs) {
-      lastReport = Date.now();
+    if (reportDue()) {
       stats.elapsedMs = Date.now() - run.started;
       options.onStats?.(structuredClone(stats), false);
     }

@@ -8,6 +8,7 @@ import { readTable } from '../catalog/tableOps.js';
 import { topicName } from '../config/names.js';
 import { exportDashboard } from '../dashboard/export.js';
 import { parseFilters } from '../dashboard/panels.js';
+import { InterruptedError } from '../errors.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { DEFAULT_PLANT, historySimulation } from '../ingest/index.js';
 import { summarizeLake } from '../lake/lakeSummary.js';
@@ -19,6 +20,7 @@ import type { PrecursorReport } from '../speed/precursors.js';
 import { type RuleSet, referenceRules } from '../speed/ruleSet.js';
 import { runStreamProcessor, type StreamStats } from '../speed/streamProcessor.js';
 import { DAY_MS } from '../time/utcTime.js';
+import { formatCount } from '../util/format.js';
 import { SimulationSummaryCollector, summarizeSimulation } from './replaySimulation.js';
 import { type ServingSummary, serveAfterBatch } from './servingStep.js';
 import { simulateToLog } from './simulateToLog.js';
@@ -85,6 +87,8 @@ export interface PipelineEffects {
  * (resumes from its checkpoint, so a rerun processes nothing twice) → landing into the lake (resumes after
  * the newest landed file, so a rerun lands nothing twice) → batch (silver and Gold, audited, published) →
  * serving (Gold attached, anomalies and real-time rows ingested, the merged views refreshed) → summaries.
+ * When `effects.signal` aborts (SIGINT/SIGTERM) the running step stops after its current batch and commits,
+ * no later step starts, and InterruptedError is thrown.
  * @example const summary = await withStack(loadConfig(), (stack) => runPipeline(stack, { devices: 3, days: 2 }));
  */
 export async function runPipeline(
@@ -99,6 +103,13 @@ export async function runPipeline(
   const days = options.days ?? DEFAULT_PLANT.days;
   const seed = options.seed ?? DEFAULT_PLANT.seed;
   const simulation = historySimulation({ devices, days, seed });
+  // On SIGINT/SIGTERM the running step stops after its current batch and commits; no later step starts.
+  const stopIfAborted = (step: string, detail: string) => {
+    if (effects.signal?.aborted)
+      throw new InterruptedError(
+        `pipeline interrupted during ${step} (${detail}); what was finished is committed, run again to continue`,
+      );
+  };
 
   effects.onStep?.('simulate', 'start');
   const simulated = new SimulationSummaryCollector({ seed, horizonMs: DAY_MS });
@@ -114,6 +125,7 @@ export async function runPipeline(
   // Nothing generated: replay the deterministic simulation in memory for the statistics.
   const { precursors } =
     produced.action === 'skipped' ? summarizeSimulation(simulation) : simulated.summary();
+  stopIfAborted('simulate', `${formatCount(produced.manifest.produced.telemetry)} readings in the log`);
   effects.onStep?.('simulate', 'done', produced.action);
 
   const rules = options.rules ?? referenceRules();
@@ -126,12 +138,14 @@ export async function runPipeline(
     untilEnd: true,
     signal: effects.signal,
   });
+  stopIfAborted('speed layer', `${formatCount(speed.read)} readings processed`);
   const anomalies = await summarizeAnomalies(log, topicName(config, 'anomalies'));
   effects.onStep?.('speed layer', 'done', `${speed.read} readings processed`);
 
   effects.onStep?.('land', 'start');
   const store = await stack.store();
   const landing = await runLandingSink({ log, store, config, untilEnd: true, signal: effects.signal });
+  stopIfAborted('land', `${formatCount(landedRows(landing))} rows landed`);
   const lake = { store: store.describe() } as PipelineSummary['lake'];
   for (const kind of RAW_KINDS) {
     const { totals } = await summarizeLake(store, rawPrefix(kind));
@@ -141,12 +155,14 @@ export async function runPipeline(
 
   effects.onStep?.('batch', 'start');
   const catalog = await stack.catalog();
-  const batch = await runBatch({ config, store, catalog });
+  const batch = await runBatch({ config, store, catalog, signal: effects.signal });
+  stopIfAborted('batch', batch.published ? 'published' : batch.reason);
   const topRisk = await topRiskDevices(catalog, await stack.tables());
   effects.onStep?.('batch', 'done', batch.published ? 'published' : batch.reason);
 
   effects.onStep?.('serve', 'start');
   const serving = await serveAfterBatch(stack, { signal: effects.signal });
+  stopIfAborted('serve', 'Gold attached');
   effects.onStep?.(
     'serve',
     'done',

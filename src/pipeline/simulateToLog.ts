@@ -8,6 +8,7 @@ import {
   writeGroundTruth,
 } from '../ingest/index.js';
 import { crashPoint } from '../testing/crash.js';
+import { yieldToEventLoop } from '../util/yieldToEventLoop.js';
 import {
   groundTruthDir,
   readManifest,
@@ -99,7 +100,17 @@ export async function simulateToLog(options: SimulateToLogOptions): Promise<Simu
     options.onMessage?.(message);
     lastTime = message.timestamp;
     seen += 1;
-    if (seen <= skip) continue;
+    if (seen <= skip) {
+      // A resume regenerates what was produced before: answer a signal once per batch's worth here too.
+      if (seen % batchSize === 0) {
+        await yieldToEventLoop();
+        if (options.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+      }
+      continue;
+    }
     pending[message.topic].push({
       key: message.key,
       value: JSON.stringify(message.value),
@@ -107,6 +118,8 @@ export async function simulateToLog(options: SimulateToLogOptions): Promise<Simu
     });
     if (pending.telemetry.length + pending.events.length >= batchSize) {
       await flush();
+      // The embedded log acknowledges at once: give a SIGINT/SIGTERM handler its turn once per batch.
+      await yieldToEventLoop();
       if (options.signal?.aborted) {
         interrupted = true;
         break;

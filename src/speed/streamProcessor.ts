@@ -11,6 +11,7 @@ import type { Severity } from '../schema/severity.js';
 import { Telemetry } from '../schema/telemetry.js';
 import { describeIssues, validateMessage } from '../schema/validate.js';
 import { crashPoint } from '../testing/crash.js';
+import { intervalGate, PROGRESS_INTERVAL_MS } from '../util/throttle.js';
 import { checkpointFile, mergeOffsets, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { DeviceDayView } from './deviceDayView.js';
 import { RuleEngine } from './ruleEngine.js';
@@ -166,8 +167,7 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
   for (const o of offsets) consumer.seek(o);
 
   const stats = emptyStats(saved !== undefined);
-  const reportEveryMs = options.reportEveryMs ?? 5_000;
-  let lastReport = Date.now();
+  const reportDue = intervalGate(options.reportEveryMs ?? PROGRESS_INTERVAL_MS);
   const report = async (final: boolean) => {
     stats.lag = (await readGroupLag(log, group, input).catch(() => null))?.lag ?? stats.lag;
     options.onStats?.({ ...stats, byType: { ...stats.byType }, bySeverity: { ...stats.bySeverity } }, final);
@@ -217,8 +217,7 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
     await writeDeadLetters(log, deadLetterTopic, rejected, group);
     stats.deadLettered += rejected.length;
     crashPoint('stream:after-publish');
-    if (Date.now() - lastReport >= reportEveryMs) {
-      lastReport = Date.now();
+    if (reportDue()) {
       await report(false);
     }
   };

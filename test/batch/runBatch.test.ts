@@ -8,6 +8,7 @@ import {
   CatalogConflictError,
   CatalogError,
   CatalogNotFoundError,
+  InterruptedError,
   InvalidArgumentError,
 } from '../../src/errors.js';
 import { expectedRows, GOLD_ORDER, type GoldenLake, goldenCases, landGoldenCase } from './goldenCases.js';
@@ -160,6 +161,39 @@ describe('runBatch leaves no scratch behind', () => {
     expect(
       (await runBatch({ config: lake.config, store: lake.store, catalog: lake.catalog })).published,
     ).toBe(true);
+    const tmp = path.join(lake.config.dataDir, 'tmp');
+    const left = fs.existsSync(tmp) ? fs.readdirSync(tmp).filter((name) => name.startsWith('batch-')) : [];
+    expect(left).toEqual([]);
+  }, 60_000);
+});
+
+describe('runBatch stops on its signal (SIGINT/SIGTERM)', () => {
+  it('between models: InterruptedError, no run branch, no commit, main unchanged, no scratch left', async () => {
+    const lake = await land();
+    const spy = newSpy();
+    const catalog = spyOn(lake.catalog, spy);
+    const before = (await catalog.getBranch(MAIN_BRANCH)).hash;
+    const controller = new AbortController();
+    const models: string[] = [];
+    const run = runBatch({
+      config: lake.config,
+      store: lake.store,
+      catalog,
+      signal: controller.signal,
+      onStep: (step, detail) => {
+        if (step !== 'model') return;
+        models.push(detail);
+        controller.abort(); // Ctrl-C while the first model builds
+      },
+    });
+    await expect(run).rejects.toThrow(InterruptedError);
+    await expect(run).rejects.toThrow(
+      /batch interrupted before building \w+: nothing published, main unchanged/,
+    );
+    expect(models).toHaveLength(1);
+    expect(spy.createBranch).toEqual([]);
+    expect(spy.commits).toEqual([]);
+    expect((await catalog.getBranch(MAIN_BRANCH)).hash).toBe(before);
     const tmp = path.join(lake.config.dataDir, 'tmp');
     const left = fs.existsSync(tmp) ? fs.readdirSync(tmp).filter((name) => name.startsWith('batch-')) : [];
     expect(left).toEqual([]);

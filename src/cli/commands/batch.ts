@@ -4,7 +4,7 @@ import { type BatchResult, runBatch } from '../../batch/runBatch.js';
 import { CliError } from '../../errors.js';
 import { openServing } from '../../serving/openServing.js';
 import { formatCount, formatPercent } from '../../util/format.js';
-import { withCliStack } from '../context.js';
+import { withStoppableCliStack } from '../context.js';
 import { printJson, say, writeOut } from '../output.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -88,7 +88,7 @@ export function registerBatch(program: Command): void {
     .action(async (options: { from?: string; to?: string; full?: boolean; json?: boolean }) => {
       const problem = rangeProblem(options);
       if (problem !== undefined) throw new CliError(`batch: ${problem}`, { exitCode: 2 });
-      await withCliStack(async (stack) => {
+      await withStoppableCliStack(async (stack, signal) => {
         const { config } = stack;
         const store = await stack.store();
         const catalog = await stack.catalog();
@@ -99,6 +99,7 @@ export function registerBatch(program: Command): void {
           from: options.from,
           to: options.to,
           full: options.full,
+          signal,
           onStep: (step, detail) => {
             if (!options.json) say(`${step.padEnd(8)} ${detail}`);
           },

@@ -121,7 +121,7 @@ export function registerRun(program: Command): void {
     .action(async (options: { devices: number; days: number; seed: number; json?: boolean }) => {
       await withCliStack(async (stack) => {
         const stop = stopSignal();
-        const progress = createProgress('simulate', !options.json && process.stderr.isTTY === true);
+        const progress = createProgress('simulate', { enabled: !options.json });
         try {
           const summary = await runPipeline(
             stack,

@@ -15,7 +15,8 @@ import {
 import { simulateLive } from '../../pipeline/simulateLive.js';
 import { simulateToLog } from '../../pipeline/simulateToLog.js';
 import { formatUtc, parseUtcOption } from '../../time/utcTime.js';
-import { formatCount } from '../../util/format.js';
+import { formatBytes, formatCount } from '../../util/format.js';
+import { intervalGate, PROGRESS_INTERVAL_MS } from '../../util/throttle.js';
 import { withLog } from '../context.js';
 import { durationMs, positiveInt, positiveNumber } from '../options.js';
 import { createProgress, printJson, say, stopSignal, writeOut } from '../output.js';
@@ -58,6 +59,49 @@ export function resolveHistory(
       exitCode: 2,
     });
   return { ...historySimulation({ ...plan, days: 1 }), toMs };
+}
+
+/** Bytes a reading takes in the embedded log (SQLite), measured: 20 devices × 2 days, 56,430 readings, 11.0 MB. */
+export const LOG_BYTES_PER_READING = 200;
+/** A history at least this long says its size before producing. */
+export const ANNOUNCE_READINGS = 1_000_000;
+/** Above this estimated log size simulate warns first: more disk than a laptop likes to give away (2 GiB). */
+export const LARGE_LOG_BYTES = 2 * 1024 ** 3;
+
+/**
+ * The size of a history before it is produced: readings (an upper bound: a failed device reads nothing while
+ * it is down) and the approximate log size on disk; `large` above LARGE_LOG_BYTES.
+ * @example historySize(resolveHistory(options)); // { readings: 100800, logBytes: 20160000, large: false }
+ */
+export function historySize(simulation: SimulationOptions): {
+  readings: number;
+  logBytes: number;
+  large: boolean;
+} {
+  const readings =
+    simulation.devices * Math.ceil((simulation.toMs - simulation.fromMs) / simulation.cadenceMs);
+  const logBytes = readings * LOG_BYTES_PER_READING;
+  return { readings, logBytes, large: logBytes > LARGE_LOG_BYTES };
+}
+
+/** Says how big a long history will be, and warns above LARGE_LOG_BYTES (stderr; the warning also with --json). */
+function announceSize(simulation: SimulationOptions, json: boolean | undefined): void {
+  const size = historySize(simulation);
+  if (size.readings < ANNOUNCE_READINGS) return;
+  if (!json) {
+    say(
+      `simulate: up to ${formatCount(size.readings)} readings (${simulation.devices} devices, one every ` +
+        `${simulation.cadenceMs / 1000}s), about ${formatBytes(size.logBytes)} in the log ` +
+        `(~${LOG_BYTES_PER_READING} B a reading); the lake and the speed layer add more`,
+    );
+  }
+  if (size.large) {
+    say(
+      `warning: simulate: about ${formatBytes(size.logBytes)} of log is more than ${formatBytes(LARGE_LOG_BYTES)}, ` +
+        'which a laptop will not like; fewer --devices or --days or a longer --cadence keep it smaller ' +
+        '(Ctrl-C stops cleanly, and running the same command again resumes)',
+    );
+  }
 }
 
 export function registerSimulate(program: Command): void {
@@ -126,6 +170,9 @@ async function simulateLiveAction(
   options: SimulateCliOptions,
   signal: AbortSignal,
 ): Promise<void> {
+  // A terminal gets one line redrawn in place; a pipe or a log file a plain line every few seconds.
+  const tty = process.stderr.isTTY === true;
+  const due = intervalGate(PROGRESS_INTERVAL_MS, { immediately: true });
   const result = await simulateLive({
     log,
     config,
@@ -136,11 +183,10 @@ async function simulateLiveAction(
     durationMs: options.duration,
     signal,
     onBatch: (totals, until) => {
-      if (!options.json && process.stderr.isTTY) {
-        process.stderr.write(
-          `\rlive ${formatUtc(until)}: ${formatCount(totals.telemetry)} readings, ${formatCount(totals.events)} events`,
-        );
-      }
+      if (options.json || (!tty && !due())) return;
+      const line = `live ${formatUtc(until)}: ${formatCount(totals.telemetry)} readings, ${formatCount(totals.events)} events`;
+      if (tty) process.stderr.write(`\r${line}`);
+      else say(line);
     },
   });
   if (options.json)
@@ -166,7 +212,8 @@ async function simulateHistoryAction(
   signal: AbortSignal,
 ): Promise<void> {
   const simulation = resolveHistory(options);
-  const progress = createProgress('simulate', !options.json && process.stderr.isTTY === true);
+  announceSize(simulation, options.json);
+  const progress = createProgress('simulate', { enabled: !options.json });
   const result = await simulateToLog({
     log,
     config,

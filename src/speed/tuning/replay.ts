@@ -3,7 +3,7 @@ import { describeLogTarget } from '../../bus/openLog.js';
 import type { Log, LogRecord, TopicPartitionOffset } from '../../bus/port.js';
 import type { Config } from '../../config/config.js';
 import { topicName } from '../../config/names.js';
-import { KitError } from '../../errors.js';
+import { InterruptedError } from '../../errors.js';
 import { MachineEvent } from '../../schema/events.js';
 import { Telemetry } from '../../schema/telemetry.js';
 import { validateMessage } from '../../schema/validate.js';
@@ -86,7 +86,7 @@ export async function replayLog(
       },
     });
     if (result.stoppedBy === 'signal') {
-      throw new KitError('replay interrupted before the end offsets seen at start; nothing scored');
+      throw new InterruptedError('replay interrupted before the end offsets seen at start; nothing scored');
     }
   } finally {
     await consumer.close();
