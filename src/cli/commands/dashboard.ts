@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError as CommanderInvalidArgument } from 'commander';
 import { exportDashboard } from '../../dashboard/export.js';
 import { parseFilters, RANGES } from '../../dashboard/panels.js';
+import { reviewProducer } from '../../dashboard/reviews.js';
 import { isLoopbackHost, startDashboard } from '../../dashboard/server.js';
 import { telemetryAround } from '../../dashboard/telemetry.js';
 import { CliError } from '../../errors.js';
@@ -93,6 +94,7 @@ export function registerDashboard(program: Command): void {
             host: options.host,
             port: options.port ?? config.dashboardPort,
             token: isLoopbackHost(options.host) ? undefined : config.dashboardToken,
+            produceReviews: reviewProducer(await stack.log(), config),
             onError: (message) => say(message),
           });
           say(
