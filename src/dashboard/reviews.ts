@@ -74,6 +74,16 @@ where device_id = $device and timestamp = cast($ts as datetime) and anomaly_type
   and reviewed_at >= cast($reviewed_at as datetime)`;
 
 /**
+ * Embedded: the review is in the views too once its device-day and device-hour are no longer dirty (the
+ * write marks them in the same transaction; the refresh clears them with the views' new rows).
+ */
+const VISIBLE_IN_VIEWS = `${VISIBLE}
+  and not exists (select 1 from dirty_days d
+                  where d.device_id = $device and d.date = cast(cast($ts as datetime) as date))
+  and not exists (select 1 from dirty_hours h
+                  where h.device_id = $device and h.hour = date_trunc('hour', cast($ts as datetime)))`;
+
+/**
  * The anomalies a request targets: the one named, or with `episode` every anomaly of its device and type
  * chained to it by gaps under 1 h (EPISODE_GAP_MS, the rule-tuning episode). Unknown anomaly → error.
  */
@@ -103,7 +113,7 @@ export class ReviewNotVisibleError extends KitError {}
 
 /**
  * Makes the reviews a request asks for: produces them, then waits (by condition, polling the serving
- * layer) until every one is visible there, or `waitMs` passes.
+ * layer) until every one is visible there (embedded: in the refreshed views too), or `waitMs` passes.
  * @example const reviews = await submitReview({ serving, produce }, request);
  */
 export async function submitReview(
@@ -124,10 +134,11 @@ export async function submitReview(
     }),
   );
   await deps.produce(reviews);
+  const visible = deps.serving.kind === 'embedded' ? VISIBLE_IN_VIEWS : VISIBLE;
   const deadline = Date.now() + (deps.waitMs ?? 30_000);
   for (const review of reviews) {
     for (;;) {
-      const { rows } = await deps.serving.query(VISIBLE, {
+      const { rows } = await deps.serving.query(visible, {
         device: review.device_id,
         ts: sqlTime(review.timestamp),
         anomaly_type: review.anomaly_type,

@@ -22,11 +22,12 @@ const noTelemetry = async () => {
   throw new Error('not used');
 };
 const errors: string[] = [];
-/** Stands in for the log and the serving ingest: a produced review is written to serving at once. */
+/** Stands in for the log and the serving owner's ingest: a produced review is written and the views refreshed. */
 const produced: AnomalyReview[] = [];
 const produceReviews = async (reviews: readonly AnomalyReview[]) => {
   produced.push(...reviews);
   await serving.write({ reviews });
+  await serving.refresh();
 };
 const anomaly = (timestamp: string, anomaly_type = 'high_temperature') => ({
   device_id: 'device_7',
@@ -328,6 +329,35 @@ describe('dashboard server', () => {
       expect(JSON.parse(reply.body).error).toMatch(/not visible/);
     } finally {
       await lost.close();
+    }
+  });
+
+  it('answers only once the review is in the refreshed views too (embedded), not when merely written', async () => {
+    const unrefreshed = await startDashboard({
+      serving,
+      telemetry: noTelemetry,
+      host: '127.0.0.1',
+      port: 0,
+      produceReviews: async (reviews) => serving.write({ reviews }),
+      reviewWaitMs: 0,
+    });
+    try {
+      const reply = await post(
+        unrefreshed.port,
+        { host: `127.0.0.1:${unrefreshed.port}` },
+        {
+          device_id: 'device_7',
+          timestamp: '2025-04-01T12:00:00Z',
+          anomaly_type: 'high_temperature',
+          action: 'confirm',
+          reviewer: 'erin',
+        },
+      );
+      expect(reply.status).toBe(504);
+      expect((await reviewOf('2025-04-01T12:00:00Z'))[0]!.reviewer).toBe('erin');
+    } finally {
+      await serving.refresh();
+      await unrefreshed.close();
     }
   });
 
