@@ -11,7 +11,7 @@ import type { Serving } from '../serving/port.js';
 
 const VERSION_COMMON = `
   (select count(*) from anomalies_streaming) as anomalies,
-  (select max(timestamp) from anomalies_streaming) as newest_anomaly,
+  (select max(a.timestamp) from anomalies_streaming a) as newest_anomaly,
   (select count(*) from anomaly_reviews) as reviews,
   (select max(reviewed_at) from anomaly_reviews) as newest_review,
   (select count(*) from device_health_rt) as realtime,

@@ -1,12 +1,16 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLog } from '../../src/bus/openLog.js';
 import { loadConfig } from '../../src/config/config.js';
+import { topicName } from '../../src/config/names.js';
 import { type DashboardServer, startDashboard } from '../../src/dashboard/server.js';
 import { openStack, type Stack } from '../../src/pipeline/stack.js';
 import type { AnomalyReview } from '../../src/schema/anomalyReview.js';
 import { EmbeddedServing } from '../../src/serving/embeddedServing.js';
 import type { Serving } from '../../src/serving/port.js';
-import { runCli, tempDataDir } from '../support/cli.js';
+import { runCli, startCli, tempDataDir } from '../support/cli.js';
 
 /**
  * The dashboard server's guards, over plain HTTP: Host check, token, static allow-list, validation, the
@@ -375,5 +379,63 @@ describe('dashboard server', () => {
 
   it('never logs the token', () => {
     expect(errors.join('\n')).not.toContain(TOKEN);
+  });
+});
+
+describe('lambda-iot dashboard on a non-loopback address, with the token', () => {
+  it('answers 401 without it, 403 to a foreign Origin, takes a review from the page; the token is in no output or file', async () => {
+    const dir = tempDataDir('dashboard-cli-token');
+    const env = { LAMBDA_IOT_DATA_DIR: dir, LAMBDA_IOT_DASHBOARD_TOKEN: TOKEN };
+    const log = await openLog(loadConfig(env));
+    const a = anomaly('2025-04-01T10:00:00Z');
+    await log.produce(topicName(loadConfig(env), 'anomalies'), [
+      { key: a.device_id, value: JSON.stringify(a), timestamp: Date.parse(a.timestamp) },
+    ]);
+    await log.close();
+    const cli = startCli(['dashboard', '--host', '0.0.0.0', '--port', '0'], env);
+    try {
+      const deadline = Date.now() + 30_000;
+      let port: number | undefined;
+      while (port === undefined) {
+        port = Number(/dashboard on http:\/\/0\.0\.0\.0:(\d+)\//.exec(cli.stderr())?.[1]) || undefined;
+        if (Date.now() > deadline || cli.child.exitCode !== null) throw new Error(cli.stderr());
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const host = `127.0.0.1:${port}`;
+      expect((await get(port, '/api/panels', { host })).status).toBe(401);
+      const login = await get(port, `/?token=${TOKEN}`, { host });
+      const cookie = login.headers['set-cookie']![0]!.split(';')[0]!;
+      // wait by condition: the dashboard, owner of the serving layer, ingests the anomaly
+      for (;;) {
+        const list = await get(port, '/api/panel/alert_list?range=all', { host, cookie });
+        if (JSON.parse(list.body).rows.length === 1) break;
+        if (Date.now() > deadline) throw new Error(list.body);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const body = {
+        device_id: a.device_id,
+        timestamp: a.timestamp,
+        anomaly_type: a.anomaly_type,
+        action: 'dismiss',
+        reviewer: 'alice',
+      };
+      expect((await post(port, { host, cookie, origin: 'http://evil.example' }, body)).status).toBe(403);
+      const ok = await post(port, { host, cookie, origin: `http://${host}` }, body);
+      expect(ok.status, ok.body).toBe(200);
+      const list = await get(port, '/api/panel/alert_list?range=all', { host, cookie });
+      expect(JSON.parse(list.body).rows[0]).toMatchObject({ status: 'dismissed', reviewer: 'alice' });
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    const exit = await cli.exited;
+    expect(exit.code, exit.stderr).toBe(0);
+    expect(exit.stdout + exit.stderr).not.toContain(TOKEN);
+    const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const where = path.join(file.parentPath, file.name);
+      expect(fs.readFileSync(where).includes(TOKEN), where).toBe(false);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
