@@ -33,7 +33,9 @@ export function registerDashboard(program: Command): void {
     .description(
       'Serve the operations dashboard (every panel from the serving layer, filters in the URL, a device page with ' +
         'telemetry around an alert from the lake) on http://127.0.0.1:LAMBDA_IOT_DASHBOARD_PORT/. When no serving ' +
-        'owner runs, this process becomes it and ingests and refreshes live. Nothing is loaded from another host. ' +
+        'owner runs, this process becomes it and ingests and refreshes live. Open pages update by themselves ' +
+        '(server-sent events); operators confirm or dismiss alerts (produced to iot-anomaly-reviews, answered once ' +
+        'served). Nothing is loaded from another host. ' +
         'With --export, write a self-contained HTML file (and with --png one PNG per panel) instead, and exit.',
     )
     .option('--port <n>', 'port to listen on (default LAMBDA_IOT_DASHBOARD_PORT; 0 = a free one)', port)
