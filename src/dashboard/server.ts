@@ -123,7 +123,8 @@ function refuseWrite(
 }
 
 /**
- * Checks the token of a guarded server: `/?token=` sets the cookie and redirects (answered here), then
+ * Checks the token of a guarded server: `/?token=` (or `/device?token=`) sets the cookie and redirects to
+ * the same page without it (answered here), then
  * every request must carry it (Bearer or the cookie; 401 answered here otherwise).
  */
 function authenticate(
@@ -133,14 +134,14 @@ function authenticate(
   token: string,
 ): 'answered' | { byBearer: boolean } {
   const given = url.searchParams.get('token');
-  if (url.pathname === '/' && given !== null) {
+  if ((url.pathname === '/' || url.pathname === '/device') && given !== null) {
     if (!sameSecret(given, token)) {
       res.writeHead(401, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('unauthorized\n');
       return 'answered';
     }
     url.searchParams.delete('token');
     res.writeHead(303, {
-      location: `/${url.search}`,
+      location: `${url.pathname}${url.search}`,
       'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
       ...SECURITY_HEADERS,
     });

@@ -204,6 +204,9 @@ describe('dashboard server', () => {
     const cookie = login.headers['set-cookie']![0]!.split(';')[0]!;
     expect(login.headers['set-cookie']![0]).toMatch(/HttpOnly; SameSite=Strict/);
     expect((await get(p, '/api/panels', { host, cookie })).status).toBe(200);
+    const device = await get(p, `/device?device=device_7&token=${TOKEN}`, { host });
+    expect(device.status).toBe(303);
+    expect(device.headers.location).toBe('/device?device=device_7');
   });
 
   it('refuses to start on a non-loopback host without LAMBDA_IOT_DASHBOARD_TOKEN (exit 2, naming it)', async () => {
