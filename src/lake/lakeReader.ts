@@ -74,6 +74,7 @@ export const RAW_VIEWS: Record<RawKind, string> = {
   telemetry: 'raw_telemetry',
   events: 'raw_events',
   anomalies: 'raw_anomalies',
+  reviews: 'raw_reviews',
 };
 
 /** DuckDB over the lake's raw files: views `raw_telemetry`, `raw_events` and `raw_anomalies`, in a UTC session. */

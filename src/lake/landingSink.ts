@@ -33,6 +33,7 @@ export interface LandingStats {
   telemetry: LandedTotals;
   events: LandedTotals;
   anomalies: LandedTotals;
+  reviews: LandedTotals;
   resumedFrom: LandingResume[];
   /** Keys under raw/ that do not follow the landing pattern (read by the batch layer, ignored by the resume). */
   foreignFiles: number;
@@ -71,6 +72,7 @@ const SOURCE_TOPIC: Record<RawKind, TopicRole> = {
   telemetry: 'telemetry',
   events: 'events',
   anomalies: 'anomalies',
+  reviews: 'anomalyReviews',
 };
 
 const emptyTotals = (): LandedTotals => ({ files: 0, rows: 0, bytes: 0 });
@@ -84,9 +86,9 @@ export function landedRows(stats: LandingStats): number {
 }
 
 /**
- * The landing sink: consumes iot-telemetry, iot-events and iot-anomalies as group lambda_batch_ingestion
- * and writes typed Parquet to
- * `raw/{telemetry|events|anomalies}/date=YYYY-MM-DD/{topic}-{partition}-{first}-{last}.parquet`, on the
+ * The landing sink: consumes iot-telemetry, iot-events, iot-anomalies and iot-anomaly-reviews as group
+ * lambda_batch_ingestion and writes typed Parquet to
+ * `raw/{telemetry|events|anomalies|reviews}/date=YYYY-MM-DD/{topic}-{partition}-{first}-{last}.parquet`, on the
  * shared consume loop with three parts: the open-file buffer (OpenFileBuffer), the file writer
  * (RawFileWriter) and the offset committer (landingCommittable).
  *
@@ -129,6 +131,7 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
     telemetry: emptyTotals(),
     events: emptyTotals(),
     anomalies: emptyTotals(),
+    reviews: emptyTotals(),
     resumedFrom: [],
     foreignFiles: landed.foreign.length,
     stoppedBy: null,

@@ -10,8 +10,8 @@ import { utcDate } from '../time/utcTime.js';
  * duplicating it, and the highest landed offset per partition can be read from the names alone.
  */
 
-/** The raw datasets: one per landed topic. */
-export const RAW_KINDS = ['telemetry', 'events', 'anomalies'] as const;
+/** The raw datasets: one per landed topic (reviews: iot-anomaly-reviews, the only human-made data). */
+export const RAW_KINDS = ['telemetry', 'events', 'anomalies', 'reviews'] as const;
 export type RawKind = (typeof RAW_KINDS)[number];
 
 /** The top folder of raw data. */

@@ -1,4 +1,5 @@
 import { Anomaly } from '../schema/anomaly.js';
+import { AnomalyReview } from '../schema/anomalyReview.js';
 import { MachineEvent } from '../schema/events.js';
 import { Telemetry } from '../schema/telemetry.js';
 import type { RawKind } from './rawLayout.js';
@@ -37,7 +38,7 @@ export interface RawColumn<T> {
 export interface RawDataset<T> {
   kind: RawKind;
   /** The contract every landed row passed (the shared validator's schema). */
-  contract: typeof Telemetry | typeof MachineEvent | typeof Anomaly;
+  contract: typeof Telemetry | typeof MachineEvent | typeof Anomaly | typeof AnomalyReview;
   /** The field holding the event time. */
   timeField: 'timestamp' | 'event_timestamp';
   columns: RawColumn<T>[];
@@ -216,10 +217,51 @@ export const RAW_ANOMALIES: RawDataset<Anomaly> = {
   ],
 };
 
+/**
+ * Raw reviews (iot-anomaly-reviews): one row per review message, dated by the reviewed anomaly's event
+ * time. Every review is kept (the audit trail); the serving layer keeps the newest per anomaly identity.
+ */
+export const RAW_REVIEWS: RawDataset<AnomalyReview> = {
+  kind: 'reviews',
+  contract: AnomalyReview,
+  timeField: 'timestamp',
+  columns: [
+    {
+      name: 'device_id',
+      type: 'VARCHAR',
+      description: 'device id of the reviewed anomaly',
+      cell: (r) => r.value.device_id,
+    },
+    {
+      name: 'timestamp',
+      type: 'TIMESTAMPTZ',
+      description: 'event time of the reviewed anomaly (UTC, µs)',
+      cell: (r) => r.ms,
+    },
+    {
+      name: 'anomaly_type',
+      type: 'VARCHAR',
+      description: 'anomaly type of the reviewed anomaly',
+      cell: (r) => r.value.anomaly_type,
+    },
+    { name: 'action', type: 'VARCHAR', description: 'confirm | dismiss', cell: (r) => r.value.action },
+    { name: 'reviewer', type: 'VARCHAR', description: 'who reviewed', cell: (r) => r.value.reviewer },
+    { name: 'comment', type: 'VARCHAR', description: 'optional comment', cell: (r) => r.value.comment },
+    {
+      name: 'reviewed_at',
+      type: 'TIMESTAMPTZ',
+      description: 'when the review was made (UTC, µs)',
+      cell: (r) => Date.parse(r.value.reviewed_at),
+    },
+    ...lineage<AnomalyReview>(),
+  ],
+};
+
 export const RAW_DATASETS = {
   telemetry: RAW_TELEMETRY,
   events: RAW_EVENTS,
   anomalies: RAW_ANOMALIES,
+  reviews: RAW_REVIEWS,
 } as const;
 
 /** `CREATE TABLE name (col TYPE, …)` for a dataset's columns (names are the constants above). */

@@ -14,6 +14,8 @@ import { tempDataDir } from '../support/cli.js';
  *   device_1 2025-04-03 (real-time, after the watermark 2025-04-02): dsm = 95 (newest batch row) + 1 = 96;
  *     pending A5 (medium) = 1, urgent 0; criticality = round(0.3·0.6 + 0.03 + 0.1, 2) = 0.31; dsm > 90 → P1.
  *   device_2 2025-04-03 (real-time): dsm 999 stays 999 → P0; device_3 has no batch row → dsm null → P3.
+ *   device_1 2025-04-03: its critical high_vibration at 09:00 is confirmed by a reviewer (erin): not pending,
+ *     so pending stays 1 (A5), urgent 0, criticality 0.31 (unreviewed: 2, urgent 1, 0.34).
  */
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'golden.json'), 'utf8'));
 
@@ -60,6 +62,95 @@ describe('serving golden fixture', () => {
       `select is_confirmed, confirmed_by from anomalies_streaming where device_id = 'device_2' and "timestamp" = '2025-04-02 05:00:00'`,
     );
     expect(system.rows).toEqual([{ is_confirmed: true, confirmed_by: 'system' }]);
+  });
+
+  it('reviewed cases: confirm, dismiss, dismiss of a system-confirmed anomaly, a later review replacing an earlier', async () => {
+    const s = await openFixture();
+    await s.refresh();
+    const list = await s.query(
+      `select a.device_id, a."timestamp", a.anomaly_type, a.is_confirmed, a.confirmed_by, r.action, r.reviewer
+       from anomalies_streaming a join anomaly_reviews r using (device_id, "timestamp", anomaly_type)
+       order by all`,
+    );
+    expect(list.rows).toEqual([
+      // dismiss: not pending
+      {
+        device_id: 'device_1',
+        timestamp: '2025-04-02T11:45:00Z',
+        anomaly_type: 'low_signal',
+        is_confirmed: false,
+        confirmed_by: null,
+        action: 'dismiss',
+        reviewer: 'alice',
+      },
+      // a reviewer's confirm: not pending
+      {
+        device_id: 'device_1',
+        timestamp: '2025-04-03T09:00:00Z',
+        anomaly_type: 'high_vibration',
+        is_confirmed: false,
+        confirmed_by: null,
+        action: 'confirm',
+        reviewer: 'erin',
+      },
+      // dismiss of a system-confirmed anomaly: the anomaly keeps its confirmed_by history
+      {
+        device_id: 'device_2',
+        timestamp: '2025-04-02T05:00:00Z',
+        anomaly_type: 'high_vibration',
+        is_confirmed: true,
+        confirmed_by: 'system',
+        action: 'dismiss',
+        reviewer: 'bob',
+      },
+      // alice's confirm, replaced by bob's later dismiss
+      {
+        device_id: 'device_2',
+        timestamp: '2025-04-03T05:00:00Z',
+        anomaly_type: 'high_vibration',
+        is_confirmed: false,
+        confirmed_by: null,
+        action: 'dismiss',
+        reviewer: 'bob',
+      },
+      // dave's older confirm arrived after carol's newer dismiss: the dismiss stays
+      {
+        device_id: 'device_3',
+        timestamp: '2025-04-03T01:00:00Z',
+        anomaly_type: 'high_temperature',
+        is_confirmed: false,
+        confirmed_by: null,
+        action: 'dismiss',
+        reviewer: 'carol',
+      },
+    ]);
+    const day = `select pending_anomalies, urgent_anomalies, criticality_score from unified_device_health
+      where device_id = 'device_1' and date = '2025-04-03'`;
+    expect((await s.query(day)).rows).toEqual([
+      { pending_anomalies: 1, urgent_anomalies: 0, criticality_score: 0.31 },
+    ]);
+    // A later review replaces erin's confirm; a dismiss keeps it not pending (the views do not change).
+    await s.write({
+      reviews: [
+        {
+          device_id: 'device_1',
+          timestamp: '2025-04-03T09:00:00Z',
+          anomaly_type: 'high_vibration',
+          action: 'dismiss',
+          reviewer: 'frank',
+          comment: null,
+          reviewed_at: '2025-04-03T10:00:00Z',
+        },
+      ],
+    });
+    await s.refresh();
+    const status = await s.query(
+      `select action, reviewer from anomaly_reviews where device_id = 'device_1' and anomaly_type = 'high_vibration'`,
+    );
+    expect(status.rows).toEqual([{ action: 'dismiss', reviewer: 'frank' }]);
+    expect((await s.query(day)).rows).toEqual([
+      { pending_anomalies: 1, urgent_anomalies: 0, criticality_score: 0.31 },
+    ]);
   });
 
   it('switches a date from realtime to batch when a publish closes it', async () => {

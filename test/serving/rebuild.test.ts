@@ -49,4 +49,77 @@ describe('serve --rebuild', () => {
     expect(rollup).toEqual([{ n: distinct }]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('lands reviews to raw/reviews/ and restores them (newest per anomaly) after the database and the log are gone', async () => {
+    const dir = tempDataDir('serving-rebuild-reviews');
+    const env = { LAMBDA_IOT_DATA_DIR: dir };
+    const config = loadConfig(env);
+    const log = await openLog(config);
+    const anomaly = {
+      device_id: 'device_1',
+      timestamp: '2025-04-02T10:00:00Z',
+      anomaly_type: 'high_temperature',
+      severity: 'critical',
+      description: 'x',
+      is_confirmed: false,
+      confirmed_by: null,
+    };
+    await log.produce(topicName(config, 'anomalies'), [
+      { key: 'device_1', value: JSON.stringify(anomaly), timestamp: Date.parse(anomaly.timestamp) },
+    ]);
+    const review = (action: string, reviewer: string, reviewed_at: string) => ({
+      key: 'device_1',
+      value: JSON.stringify({
+        device_id: 'device_1',
+        timestamp: anomaly.timestamp,
+        anomaly_type: anomaly.anomaly_type,
+        action,
+        reviewer,
+        comment: `${reviewer} says ${action}`,
+        reviewed_at,
+      }),
+      timestamp: Date.parse(anomaly.timestamp),
+    });
+    // the newer review first: the older one, produced later, must not win
+    await log.produce(topicName(config, 'anomalyReviews'), [
+      review('dismiss', 'bob', '2025-04-02T12:00:00Z'),
+      review('confirm', 'alice', '2025-04-02T11:00:00Z'),
+    ]);
+    await log.close();
+    expect((await runCli(['land', '--until-idle'], env)).code).toBe(0);
+    const landed = fs.readdirSync(path.join(dir, 'lake', 'raw', 'reviews', 'date=2025-04-02'));
+    expect(landed.filter((f) => f.endsWith('.parquet'))).toHaveLength(1);
+    expect((await runCli(['serve', '--until-idle'], env)).code).toBe(0);
+    // the dismissed anomaly is not pending; the rollup's hour shows it
+    const served = async () =>
+      JSON.parse(
+        (
+          await runCli(
+            [
+              'sql',
+              'select r.action, r.reviewer, r.comment, a.total_anomalies, a.pending_anomalies from anomaly_reviews r join anomaly_rollup a on a.device_id = r.device_id',
+              '--json',
+            ],
+            env,
+          )
+        ).stdout,
+      );
+    const expected = [
+      {
+        action: 'dismiss',
+        reviewer: 'bob',
+        comment: 'bob says dismiss',
+        total_anomalies: 1,
+        pending_anomalies: 0,
+      },
+    ];
+    expect(await served()).toEqual(expected);
+    fs.rmSync(path.join(dir, 'serving'), { recursive: true, force: true });
+    fs.rmSync(path.join(dir, 'log'), { recursive: true, force: true });
+    const rebuilt = await runCli(['serve', '--rebuild', '--until-idle'], env);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stderr).toMatch(/1 anomalies from the lake, 2 reviews from the lake/);
+    expect(await served()).toEqual(expected);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

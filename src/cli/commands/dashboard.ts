@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError as CommanderInvalidArgument } from 'commander';
 import { exportDashboard } from '../../dashboard/export.js';
 import { parseFilters, RANGES } from '../../dashboard/panels.js';
+import { reviewProducer } from '../../dashboard/reviews.js';
 import { isLoopbackHost, startDashboard } from '../../dashboard/server.js';
 import { telemetryAround } from '../../dashboard/telemetry.js';
 import { CliError } from '../../errors.js';
@@ -32,7 +33,9 @@ export function registerDashboard(program: Command): void {
     .description(
       'Serve the operations dashboard (every panel from the serving layer, filters in the URL, a device page with ' +
         'telemetry around an alert from the lake) on http://127.0.0.1:LAMBDA_IOT_DASHBOARD_PORT/. When no serving ' +
-        'owner runs, this process becomes it and ingests and refreshes live. Nothing is loaded from another host. ' +
+        'owner runs, this process becomes it and ingests and refreshes live. Open pages update by themselves ' +
+        '(server-sent events); operators confirm or dismiss alerts (produced to iot-anomaly-reviews, answered once ' +
+        'served). Nothing is loaded from another host. ' +
         'With --export, write a self-contained HTML file (and with --png one PNG per panel) instead, and exit.',
     )
     .option('--port <n>', 'port to listen on (default LAMBDA_IOT_DASHBOARD_PORT; 0 = a free one)', port)
@@ -93,6 +96,7 @@ export function registerDashboard(program: Command): void {
             host: options.host,
             port: options.port ?? config.dashboardPort,
             token: isLoopbackHost(options.host) ? undefined : config.dashboardToken,
+            produceReviews: reviewProducer(await stack.log(), config),
             onError: (message) => say(message),
           });
           say(

@@ -205,7 +205,7 @@ export function registerServe(program: Command): void {
             });
             if (!options.json) {
               say(
-                `rebuilt: ${formatCount(rebuilt.fromLake.anomalies)} anomalies from the lake, then ${formatIngest(rebuilt.fromLog).replace('serve: ', '')} replayed from the log`,
+                `rebuilt: ${formatCount(rebuilt.fromLake.anomalies)} anomalies from the lake, ${formatCount(rebuilt.fromLake.reviews)} reviews from the lake, then ${formatIngest(rebuilt.fromLog).replace('serve: ', '')} replayed from the log`,
               );
             }
           }

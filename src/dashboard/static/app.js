@@ -1,4 +1,5 @@
-// The dashboard page: filters in the URL, one vega view per panel, cross-filter by device.
+// The dashboard page: filters in the URL, one vega view per panel, cross-filter by device; served, it is
+// live (server-sent events from /api/live) and alerts can be reviewed (POST /api/reviews).
 // Served by `lambda-iot dashboard` and inlined into the static export (window.LAMBDA_IOT_EXPORT).
 /* global vega, vegaLite */
 (() => {
@@ -122,6 +123,7 @@
       });
     }
     await view.runAsync();
+    if (name === 'alert_list' && !exported) container.appendChild(alertTable(data.rows));
     views[name] = view;
     rows[name] = data.rows;
     container.dataset.rows = String(data.rows.length);
@@ -204,6 +206,182 @@
     if (mine === generation) document.body.dataset.ready = 'true';
   }
 
+  // ---- reviews: one row per anomaly, confirm / dismiss / dismiss episode, with the audit trail ----
+
+  const isoTime = (value) => new Date(value).toISOString();
+
+  function auditText(r) {
+    const parts = [];
+    if (r.confirmed_by) parts.push(`confirmed by ${r.confirmed_by}`);
+    if (r.reviewer) {
+      const verb = r.review_action === 'dismiss' ? 'dismissed' : 'confirmed';
+      parts.push(
+        `${verb} by ${r.reviewer} at ${isoTime(r.reviewed_at).slice(0, 19).replace('T', ' ')} UTC${r.review_comment ? `: “${r.review_comment}”` : ''}`,
+      );
+    }
+    return parts.join('; ');
+  }
+
+  function alertTable(list) {
+    const table = el('table', { class: 'alerts' });
+    table.appendChild(
+      el(
+        'tr',
+        {},
+        ['time (UTC)', 'device', 'type', 'severity', 'status', 'audit trail', 'review'].map((h) =>
+          el('th', { text: h }),
+        ),
+      ),
+    );
+    for (const r of list) {
+      const timestamp = isoTime(r.timestamp);
+      const buttons = el('td', { class: 'actions' });
+      for (const [action, episode, label] of [
+        ['confirm', false, 'confirm'],
+        ['dismiss', false, 'dismiss'],
+        ['dismiss', true, 'dismiss episode'],
+      ]) {
+        const button = el('button', {
+          type: 'button',
+          class: `review-${action}${episode ? '-episode' : ''}`,
+          text: label,
+        });
+        button.addEventListener('click', () =>
+          review({ device_id: r.device_id, timestamp, anomaly_type: r.anomaly_type }, action, episode),
+        );
+        buttons.appendChild(button);
+      }
+      table.appendChild(
+        el(
+          'tr',
+          {
+            class: 'alert',
+            'data-device': r.device_id,
+            'data-timestamp': timestamp,
+            'data-type': r.anomaly_type,
+            'data-status': r.status,
+          },
+          [
+            el('td', { text: timestamp.slice(0, 19).replace('T', ' ') }),
+            el('td', { text: r.device_id }),
+            el('td', { text: r.anomaly_type }),
+            el('td', { text: r.severity }),
+            el('td', { class: 'status', text: r.status }),
+            el('td', { class: 'audit', text: auditText(r) }),
+            buttons,
+          ],
+        ),
+      );
+    }
+    return table;
+  }
+
+  function say(text, state) {
+    const message = document.getElementById('review-message');
+    message.textContent = text;
+    message.dataset.state = state;
+  }
+
+  async function review(anomaly, action, episode) {
+    const reviewer = document.getElementById('reviewer');
+    const comment = document.getElementById('comment');
+    if (!reviewer.value.trim()) {
+      say('Enter your name to review.', 'error');
+      reviewer.focus();
+      return;
+    }
+    window.localStorage.setItem('lambda-iot-reviewer', reviewer.value.trim());
+    say('saving…', 'saving');
+    try {
+      const response = await fetch('/api/reviews', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ...anomaly,
+          action,
+          reviewer: reviewer.value.trim(),
+          comment: comment.value,
+          ...(episode ? { episode: true } : {}),
+        }),
+      });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+      comment.value = '';
+      say(`${body.reviews.length} review${body.reviews.length === 1 ? '' : 's'} saved`, 'saved');
+      refresh();
+    } catch (error) {
+      say(`review failed: ${error.message}`, 'error');
+    }
+  }
+
+  // ---- live: server-sent events; a live/paused switch and the time of the last update ----
+
+  let lastVersion;
+  let stale = false;
+
+  function setLive(state) {
+    const status = document.getElementById('live-status');
+    status.dataset.state = state;
+    status.textContent = state;
+  }
+
+  function refresh() {
+    stale = false;
+    render();
+  }
+
+  function liveBar() {
+    const toggle = el('input', { id: 'live-toggle', type: 'checkbox' });
+    toggle.checked = true;
+    const reviewer = el('input', {
+      id: 'reviewer',
+      type: 'text',
+      placeholder: 'your name',
+      maxlength: '100',
+    });
+    reviewer.value = window.localStorage.getItem('lambda-iot-reviewer') || '';
+    const bar = el('div', { id: 'live-bar' }, [
+      el('label', { text: 'live ' }, [toggle]),
+      el('span', { id: 'live-status', 'data-state': 'connecting', text: 'connecting' }),
+      el('span', { id: 'last-update', text: 'no update yet' }),
+      el('label', { text: 'reviewer ' }, [reviewer]),
+      el('label', { text: 'comment ' }, [
+        el('input', { id: 'comment', type: 'text', placeholder: 'optional', maxlength: '2000' }),
+      ]),
+      el('span', { id: 'review-message', 'data-state': 'idle' }),
+    ]);
+    document.querySelector('header').appendChild(bar);
+    toggle.addEventListener('change', () => {
+      setLive(toggle.checked ? 'live' : 'paused');
+      if (toggle.checked && stale) refresh();
+    });
+  }
+
+  function startLive() {
+    liveBar();
+    const toggle = document.getElementById('live-toggle');
+    const source = new EventSource('/api/live');
+    const changed = (event) => {
+      const data = JSON.parse(event.data);
+      const last = document.getElementById('last-update');
+      last.textContent = `last update ${isoTime(data.at).slice(11, 19)} UTC`;
+      last.dataset.at = data.at;
+      // a review is followed by the update its new version causes: that one refreshes
+      if (event.type === 'review') return;
+      const first = lastVersion === undefined;
+      const differs = data.version !== lastVersion;
+      lastVersion = data.version;
+      if (first || !differs) return;
+      if (toggle.checked) refresh();
+      else stale = true;
+    };
+    source.addEventListener('open', () => setLive(toggle.checked ? 'live' : 'paused'));
+    source.addEventListener('error', () => setLive('reconnecting'));
+    for (const type of ['hello', 'update', 'review']) source.addEventListener(type, changed);
+  }
+
   window.addEventListener('popstate', render);
+  if (!exported) startLive();
   render();
 })();
