@@ -17,13 +17,13 @@ import {
   type RetryPolicy,
   withRetry,
 } from '../util/retry.js';
-import { splitUrlCredentials } from '../util/urlCredentials.js';
 import { EXPIRED_BEFORE_PROPERTY } from './maintenance.js';
 import {
   commitInfo,
   mayRetry,
   type NessieLogEntry,
   type NessieReference,
+  nessieAddress,
   notFoundError,
 } from './nessieWire.js';
 import { branchNotFound, commitNotFound, describeRef, hashTooShort, tableNotFound } from './notFound.js';
@@ -71,21 +71,14 @@ export const NESSIE_MIN_HASH_PREFIX = 8;
 export class NessieCatalog implements Catalog {
   readonly kind = 'nessie' as const;
   private readonly fetch: typeof fetch;
-  /** The server's address without any user:password written in the URI (safe to print). */
+  /** The server's address (safe to print) and the Authorization header: see nessieAddress. */
   private readonly root: string;
-  /** The Authorization header: the bearer token, else the user:password written in the URI. */
   private readonly authorization: string | undefined;
   private warehouse: string | undefined | null = null;
 
   constructor(private readonly options: NessieCatalogOptions) {
     this.fetch = options.fetch ?? fetch;
-    const { address, basic } = splitUrlCredentials(options.uri);
-    this.root = address;
-    this.authorization = options.token
-      ? `Bearer ${options.token}`
-      : basic
-        ? `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`
-        : undefined;
+    ({ root: this.root, authorization: this.authorization } = nessieAddress(options.uri, options.token));
   }
 
   describe(): string {

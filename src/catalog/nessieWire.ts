@@ -1,4 +1,5 @@
 import { type CatalogNotFoundError, CatalogRefNotFoundError, CatalogTableNotFoundError } from '../errors.js';
+import { splitUrlCredentials } from '../util/urlCredentials.js';
 import type { CommitInfo } from './port.js';
 
 /** What Nessie's REST API v2 sends, as far as the adapter reads it. */
@@ -65,4 +66,18 @@ export function mayRetry(method: string, failure: { status: number } | 'network'
   if (failure !== 'network' && failure.status === 429) return true;
   if (failure !== 'network' && failure.status !== 503) return false;
   return method === 'GET';
+}
+
+/**
+ * The Nessie root to print and send to (without any user:password written in the URI) and the
+ * Authorization header: the bearer token, else Basic with the URI's user:password, else none.
+ */
+export function nessieAddress(uri: string, token?: string): { root: string; authorization?: string } {
+  const { address, basic } = splitUrlCredentials(uri);
+  const authorization = token
+    ? `Bearer ${token}`
+    : basic
+      ? `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`
+      : undefined;
+  return { root: address, ...(authorization ? { authorization } : {}) };
 }
