@@ -4,20 +4,44 @@ import { type Config, loadConfig } from '../config/config.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { type Stack, withStack } from '../pipeline/stack.js';
 import type { ObjectStore } from '../store/objectStore.js';
+import { checkDataDir, type DataDirAccess } from './dataDir.js';
 
-/** Loads the config from the environment, opens the stack (each part on first use), runs `fn`, closes it. */
-export function withCliStack<T>(fn: (stack: Stack) => Promise<T>): Promise<T> {
-  return withStack(loadConfig(), fn, { scratchName: `cli-${process.pid}` });
+/**
+ * Loads the config from the environment, checks the data directory (checkDataDir), opens the stack (each
+ * part on first use), runs `fn`, closes it. `access` says what the command does with the data directory
+ * (default write); `local` says whether a reading command uses it at all with this config (a log on Kafka
+ * does not), so it is only required to exist when it does.
+ */
+export function withCliStack<T>(
+  fn: (stack: Stack) => Promise<T>,
+  options: { access?: DataDirAccess; local?: (config: Config) => boolean } = {},
+): Promise<T> {
+  const config = loadConfig();
+  const access = options.access ?? 'write';
+  if (access === 'write' || (options.local?.(config) ?? true)) checkDataDir(config.dataDir, access);
+  return withStack(config, fn, { scratchName: `cli-${process.pid}` });
 }
 
-/** Runs `fn` with the configured log. */
-export function withLog<T>(fn: (log: Log, config: Config) => Promise<T>): Promise<T> {
-  return withCliStack(async (stack) => fn(await stack.log(), stack.config));
+/** Runs `fn` with the configured log; `access` as for withCliStack. */
+export function withLog<T>(
+  fn: (log: Log, config: Config) => Promise<T>,
+  access: DataDirAccess = 'write',
+): Promise<T> {
+  return withCliStack(async (stack) => fn(await stack.log(), stack.config), {
+    access,
+    local: (config) => config.bus !== 'kafka',
+  });
 }
 
-/** Runs `fn` with the configured object store (the lake). */
-export function withStore<T>(fn: (store: ObjectStore, config: Config) => Promise<T>): Promise<T> {
-  return withCliStack(async (stack) => fn(await stack.store(), stack.config));
+/** Runs `fn` with the configured object store (the lake); `access` as for withCliStack. */
+export function withStore<T>(
+  fn: (store: ObjectStore, config: Config) => Promise<T>,
+  access: DataDirAccess = 'write',
+): Promise<T> {
+  return withCliStack(async (stack) => fn(await stack.store(), stack.config), {
+    access,
+    local: (config) => config.store !== 's3',
+  });
 }
 
 /** What catalog commands need: the store, the catalog over it, and a DuckDB session for reading tables. */
@@ -28,14 +52,19 @@ export interface CatalogContext {
   ctx: IcebergContext;
 }
 
-/** Runs `fn` with the store, the catalog and a table-reading context. */
-export function withCatalog<T>(fn: (context: CatalogContext) => Promise<T>): Promise<T> {
-  return withCliStack(async (stack) =>
-    fn({
-      config: stack.config,
-      store: await stack.store(),
-      catalog: await stack.catalog(),
-      ctx: await stack.tables(),
-    }),
+/** Runs `fn` with the store, the catalog and a table-reading context; `access` as for withCliStack. */
+export function withCatalog<T>(
+  fn: (context: CatalogContext) => Promise<T>,
+  access: DataDirAccess = 'write',
+): Promise<T> {
+  return withCliStack(
+    async (stack) =>
+      fn({
+        config: stack.config,
+        store: await stack.store(),
+        catalog: await stack.catalog(),
+        ctx: await stack.tables(),
+      }),
+    { access, local: (config) => config.store !== 's3' || config.catalog !== 'nessie' },
   );
 }

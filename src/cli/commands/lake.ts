@@ -48,6 +48,6 @@ export function registerLake(program: Command): void {
         if (summary.partitions.length === 0)
           lines.push('', 'the lake is empty here; land the log with: lambda-iot land --until-idle');
         return writeOut(`${lines.join('\n')}\n`);
-      });
+      }, 'read');
     });
 }

@@ -96,7 +96,7 @@ async function withHistory<T>(
 ): Promise<T> {
   if (!options.json) say(`replaying telemetry and events from the ${options.source} …`);
   if (options.source === 'lake')
-    return withStore((store, config) => fn(historyFromLake(store, config, range)));
+    return withStore((store, config) => fn(historyFromLake(store, config, range)), 'read');
   return withLog(async (log, config) => {
     const stop = stopSignal();
     try {
@@ -104,7 +104,7 @@ async function withHistory<T>(
     } finally {
       stop.dispose();
     }
-  });
+  }, 'read');
 }
 
 function requireTelemetry(command: string, source: HistorySource): void {

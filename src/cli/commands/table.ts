@@ -60,7 +60,7 @@ function registerLs(table: Command): void {
           'unreadable' in t ? [`${t.table} is unreadable: ${t.unreadable}\n`] : [],
         );
         return writeOut(`${formatTextTable(rows)}\n${notes.join('')}`);
-      });
+      }, 'read');
     });
 }
 
@@ -77,7 +77,7 @@ function registerHistory(table: Command): void {
         const history = tableHistory(metadata);
         if (options.json) return printJson(history);
         return writeOut(`${formatTextTable(history)}\n`);
-      });
+      }, 'read');
     });
 }
 
@@ -95,7 +95,7 @@ function registerScan(table: Command): void {
         const rows = await scanTable(ctx, metadata, { limit: options.limit });
         if (options.json) return printJson(rows);
         return writeOut(`${formatTextTable(rows)}\n`);
-      });
+      }, 'read');
     });
 }
 
