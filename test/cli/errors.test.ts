@@ -97,3 +97,36 @@ describe('help shows duration defaults as durations', () => {
     for (const out of [simulate.stdout, orphans.stdout]) expect(out).not.toMatch(/default: \d{4,}\)/);
   });
 });
+
+describe('batch over a lake file DuckDB cannot read names the file and says to move it away', () => {
+  const unreadable = (key: string) =>
+    new RegExp(
+      `^lambda-iot: lake file unreadable: ${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(.+\\); move it out of raw/`,
+      'm',
+    );
+
+  it('a file that is not Parquet (no footer): exit 1, the file named by its lake key', async () => {
+    const dataDir = tempDataDir('junk');
+    const key = 'raw/telemetry/date=2025-04-01/notes.parquet';
+    fs.mkdirSync(path.join(dataDir, 'lake', path.dirname(key)), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'lake', key), 'meeting notes, not Parquet\n');
+    const result = await runCli(['batch'], { LAMBDA_IOT_DATA_DIR: dataDir });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(unreadable(key));
+    expect(result.stderr).not.toMatch(/unexpected error/);
+  });
+
+  it('a landed file damaged inside (its footer reads, its pages do not)', async () => {
+    const env = { LAMBDA_IOT_DATA_DIR: tempDataDir('damaged'), LAMBDA_IOT_BUS: 'embedded' };
+    expect((await runCli(['simulate', '--devices', '1', '--days', '1'], env)).code).toBe(0);
+    expect((await runCli(['land', '--until-idle', '1s'], env)).code).toBe(0);
+    const folder = path.join(env.LAMBDA_IOT_DATA_DIR, 'lake', 'raw', 'telemetry', 'date=2025-04-01');
+    const [landed] = fs.readdirSync(folder);
+    const bytes = fs.readFileSync(path.join(folder, landed!));
+    bytes.fill(0x41, 100, Math.min(2_000, bytes.length - 1_000)); // data pages; the footer at the end stays
+    fs.writeFileSync(path.join(folder, 'copy-damaged.parquet'), bytes);
+    const result = await runCli(['batch'], env);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(unreadable('raw/telemetry/date=2025-04-01/copy-damaged.parquet'));
+  });
+});
