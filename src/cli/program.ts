@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { showKafkaDiagnostics } from '../bus/kafka/diagnostics.js';
 import { formatSettingsHelp } from '../config/config.js';
 import { findProjectRoot } from '../util/projectRoot.js';
 import { describeFailure } from './failure.js';
@@ -173,6 +174,9 @@ function requestedCommand(argv: readonly string[]): CommandEntry | undefined {
  * stacks with --debug) and returns its exit code: CliError its own, ConfigError 2, anything else 1.
  */
 export async function runCli(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  // kafkajs's connection retries and warnings are noise unless diagnosing: a failure still ends in one line.
+  showKafkaDiagnostics(debug);
   const entry = requestedCommand(argv);
   const program = buildProgram(entry ? new Map([[entry.name, await entry.load()]]) : new Map());
   commanderPrinted = false;
@@ -186,7 +190,7 @@ export async function runCli(argv: string[]): Promise<number> {
       if (!commanderPrinted && error.exitCode !== 0) process.stderr.write(`error: ${error.message}\n`);
       return USAGE_ERRORS.has(error.code) ? 2 : error.exitCode;
     }
-    const { text, exitCode } = describeFailure(error, argv.includes('--debug'));
+    const { text, exitCode } = describeFailure(error, debug);
     process.stderr.write(text);
     return exitCode;
   }

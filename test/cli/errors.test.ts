@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../src/cli/options.js';
@@ -128,5 +129,40 @@ describe('batch over a lake file DuckDB cannot read names the file and says to m
     const result = await runCli(['batch'], env);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(unreadable('raw/telemetry/date=2025-04-01/copy-damaged.parquet'));
+  });
+});
+
+describe('Kafka out of reach: one line saying what to check; kafkajs diagnostics only with --debug', () => {
+  /** A port nothing listens on: bound once by this process, then released. */
+  async function closedPort(): Promise<number> {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+
+  it('stderr ends with "cannot reach …; check LAMBDA_IOT_KAFKA_BROKERS"; --debug adds kafkajs lines', async () => {
+    const brokers = `127.0.0.1:${await closedPort()}`;
+    const env = {
+      LAMBDA_IOT_DATA_DIR: tempDataDir('kafka'),
+      LAMBDA_IOT_BUS: 'kafka',
+      LAMBDA_IOT_KAFKA_BROKERS: brokers,
+    };
+    const [plain, debug] = await Promise.all([runCli(['topics'], env), runCli(['--debug', 'topics'], env)]);
+    const cannotReach = new RegExp(
+      `^lambda-iot: kafka connect: cannot reach ${brokers} \\(.*\\); check LAMBDA_IOT_KAFKA_BROKERS$`,
+      'm',
+    );
+    for (const result of [plain, debug]) {
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(cannotReach);
+    }
+    const kafkajsLines = (stderr: string) =>
+      stderr.split('\n').filter((l) => /^kafka [A-Za-z]+: /.test(l) || l.startsWith('{"level"'));
+    expect(kafkajsLines(plain.stderr)).toEqual([]);
+    expect(plain.stderr.split('\n')[0]).toMatch(cannotReach);
+    expect(kafkajsLines(debug.stderr).length).toBeGreaterThan(0);
+    expect(kafkajsLines(debug.stderr).join('\n')).toContain('ECONNREFUSED');
   });
 });
