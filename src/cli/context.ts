@@ -1,6 +1,7 @@
 import type { Log } from '../bus/port.js';
 import type { Catalog } from '../catalog/port.js';
 import { type Config, loadConfig } from '../config/config.js';
+import { CliError } from '../errors.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { type Stack, withStack } from '../pipeline/stack.js';
 import type { ObjectStore } from '../store/objectStore.js';
@@ -19,7 +20,23 @@ export function withCliStack<T>(
   const config = loadConfig();
   const access = options.access ?? 'write';
   if (access === 'write' || (options.local?.(config) ?? true)) checkDataDir(config.dataDir, access);
-  return withStack(config, fn, { scratchName: `cli-${process.pid}` });
+  return withStack(config, fn, { scratchName: `cli-${process.pid}` }).catch((error: unknown) => {
+    throw sqliteReadOnly(error, config.dataDir) ?? error;
+  });
+}
+
+/**
+ * A reading command in a data directory it may read but not write: the embedded log and catalog are
+ * SQLite files in WAL mode, which SQLite cannot open without writing beside them (its shared-memory index).
+ */
+function sqliteReadOnly(error: unknown, dataDir: string): CliError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_READONLY')) return undefined;
+  return new CliError(
+    `LAMBDA_IOT_DATA_DIR=${dataDir} is not writable here, and the embedded log and catalog (SQLite in WAL mode) ` +
+      'cannot be opened without writing beside their files, even to read; run as a user who can write it, or work on a copy',
+    { exitCode: 2, cause: error },
+  );
 }
 
 /** Runs `fn` with the configured log; `access` as for withCliStack. */

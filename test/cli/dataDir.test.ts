@@ -158,4 +158,28 @@ describe.skipIf(skip)('an unwritable data directory (as root, the CLI runs as ui
     expect(lake.code, lake.stderr).toBe(0);
     expect(lake.stdout).toMatch(/^notes\/ +1 /m);
   });
+
+  it('the embedded log and catalog say why they cannot be read there (SQLite writes beside them)', async () => {
+    // Made by root before the directory is locked: what a teacher leaves in a read-only share.
+    const shared = path.join(base, 'shared');
+    fs.mkdirSync(shared);
+    const owner = { ...env, LAMBDA_IOT_DATA_DIR: shared };
+    expect((await runCli(['catalog', 'branches'], owner)).code).toBe(0);
+    expect((await runCli(['topics'], owner)).code).toBe(0);
+    for (const dir of [shared, path.join(shared, 'log'), path.join(shared, 'catalog')])
+      fs.chmodSync(dir, 0o555);
+    try {
+      for (const argv of [['topics'], ['table', 'ls']]) {
+        const result = await runCliVia(wrapper, argv, owner);
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stderr).toContain(
+          `LAMBDA_IOT_DATA_DIR=${shared} is not writable here, and the embedded log`,
+        );
+        expect(result.stderr).not.toContain('unexpected error');
+      }
+    } finally {
+      for (const dir of [shared, path.join(shared, 'log'), path.join(shared, 'catalog')])
+        fs.chmodSync(dir, 0o755);
+    }
+  });
 });
