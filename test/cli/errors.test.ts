@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../src/cli/options.js';
+import { referenceRules, saveRuleSet } from '../../src/speed/ruleSet.js';
 import { runCli, tempDataDir } from '../support/cli.js';
 
 /** A data directory that exists, so nothing but the option under test can fail. */
@@ -74,6 +75,18 @@ describe('options that would do nothing are refused (exit 2), saying why', () =>
     const result = await runCli(argv, { LAMBDA_IOT_DATA_DIR: dir });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(`lambda-iot: ${message}`);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('stream --vibration-threshold with --rules (it only adjusts the reference rules)', async () => {
+    const dir = tempDataDir('unused');
+    const rules = path.join(tempDataDir('rules'), 'rules.json');
+    saveRuleSet(rules, referenceRules());
+    const result = await runCli(['stream', '--rules', rules, '--vibration-threshold', '4'], {
+      LAMBDA_IOT_DATA_DIR: dir,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('lambda-iot: stream: --vibration-threshold does nothing with --rules');
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import {
   durationMs,
   formatDuration,
   positiveNumber,
+  refuseOptions,
   ruleSetFile,
   untilIdleMs,
 } from '../options.js';
@@ -69,12 +70,17 @@ export function registerStream(program: Command): void {
       '\nExamples:\n  $ lambda-iot stream --until-idle\n  $ lambda-iot stream --rules tuned-rules.json\n  $ lambda-iot stream --until-idle 10s --json',
     )
     .action(
-      async (options: {
-        rules?: string;
-        vibrationThreshold?: number;
-        untilIdle?: number | boolean;
-        json?: boolean;
-      }) => {
+      async (
+        options: {
+          rules?: string;
+          vibrationThreshold?: number;
+          untilIdle?: number | boolean;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        if (options.rules !== undefined)
+          refuseOptions(command, ['--vibration-threshold'], 'with --rules (it adjusts the reference rules)');
         const rules = options.rules
           ? loadRuleSet(options.rules)
           : referenceRules({ vibrationThreshold: options.vibrationThreshold });
