@@ -187,7 +187,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Commander prints what it detects while parsing; one thrown from a command's action (an option
       // checked there) was not printed yet. Usage errors ("you typed it wrong") exit 2.
-      if (!commanderPrinted && error.exitCode !== 0) process.stderr.write(`error: ${error.message}\n`);
+      if (!commanderPrinted && USAGE_ERRORS.has(error.code))
+        process.stderr.write(`error: ${error.message}\n`);
       return USAGE_ERRORS.has(error.code) ? 2 : error.exitCode;
     }
     const { text, exitCode } = describeFailure(error, debug);

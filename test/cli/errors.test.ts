@@ -54,6 +54,12 @@ describe('help and version still exit 0 and print', () => {
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
+  it('a command group without its subcommand prints its help, and nothing else', async () => {
+    const result = await runCli(['table'], env());
+    expect(result.stdout + result.stderr).toContain('Usage: lambda-iot table');
+    expect(result.stderr).not.toMatch(/^error:/m);
+  });
+
   it('`<command> --help` prints that command and exits 0', async () => {
     const result = await runCli(['stream', '--help'], env());
     expect(result.code).toBe(0);
