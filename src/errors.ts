@@ -65,6 +65,21 @@ export class ObjectNotFoundError extends StoreError {
   }
 }
 
+/**
+ * A raw file in the lake that DuckDB cannot read (not Parquet, truncated, damaged); `key` names it and the
+ * message says to move it away, since every read of its dataset and date fails until it is gone.
+ */
+export class UnreadableLakeFileError extends StoreError {
+  readonly key: string;
+  constructor(key: string, reason: string, options: { cause?: unknown } = {}) {
+    super(
+      `lake file unreadable: ${key} (${reason}); move it out of raw/ (e.g. into quarantine/ beside it) and run again`,
+      { cause: options.cause, context: { key } },
+    );
+    this.key = key;
+  }
+}
+
 /** A catalog operation failed (Iceberg metadata or the catalog's own state). */
 export class CatalogError extends KitError {}
 

@@ -241,6 +241,9 @@ async function runOnce(
       ...(wap.branchKept ? { branch: wap.branch } : {}),
       quality,
     };
+  } catch (error) {
+    // A raw file DuckDB cannot read is reported by its lake key, with what to do about it.
+    throw lake.explain(error);
   } finally {
     lake.close();
     // The run's scratch (local copies of S3 table files) goes with it: no empty tmp/batch-* folders left.

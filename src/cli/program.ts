@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { showKafkaDiagnostics } from '../bus/kafka/diagnostics.js';
 import { formatSettingsHelp } from '../config/config.js';
 import { InterruptedError } from '../errors.js';
+import { findProjectRoot } from '../util/projectRoot.js';
 import { describeFailure } from './failure.js';
 
 /** Registers one command (its options, help and action) on the program. */
@@ -105,6 +109,22 @@ const USAGE_ERRORS = new Set([
   'commander.excessArguments',
 ]);
 
+/** The kit's version from its package.json (found from the running command's folder), or "unknown". */
+function kitVersion(): string {
+  try {
+    const root = findProjectRoot(path.dirname(process.argv[1] ?? '.'));
+    const json = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof json.version === 'string' ? json.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Whether commander printed an error during this process (set by the program's outputError). */
+let commanderPrinted = false;
+
 /**
  * Builds the `lambda-iot` command tree. Commands whose module is in `loaded` are complete; the others
  * are listed with their summary only (enough for `lambda-iot --help`).
@@ -116,7 +136,14 @@ export function buildProgram(loaded: ReadonlyMap<string, Register> = new Map()):
         '(embedded SQLite or Kafka) → speed layer → lake → Gold tables → serving. Every command reads its ' +
         'settings from the environment variables listed below.',
     )
+    .version(kitVersion(), '--version', 'print the version')
     .option('--debug', 'print the stack of a failure and of each of its causes')
+    .configureOutput({
+      outputError: (text, write) => {
+        commanderPrinted = true;
+        write(text);
+      },
+    })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `\n${formatSettingsHelp()}\n`);
   for (const entry of COMMANDS) {
@@ -148,14 +175,21 @@ function requestedCommand(argv: readonly string[]): CommandEntry | undefined {
  * stacks with --debug) and returns its exit code: CliError its own, ConfigError 2, anything else 1.
  */
 export async function runCli(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  // kafkajs's connection retries and warnings are noise unless diagnosing: a failure still ends in one line.
+  showKafkaDiagnostics(debug);
   const entry = requestedCommand(argv);
   const program = buildProgram(entry ? new Map([[entry.name, await entry.load()]]) : new Map());
+  commanderPrinted = false;
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // commander already printed the message; usage errors ("you typed it wrong") exit 2.
+      // Commander prints what it detects while parsing; one thrown from a command's action (an option
+      // checked there) was not printed yet. Usage errors ("you typed it wrong") exit 2.
+      if (!commanderPrinted && USAGE_ERRORS.has(error.code))
+        process.stderr.write(`error: ${error.message}\n`);
       return USAGE_ERRORS.has(error.code) ? 2 : error.exitCode;
     }
     if (error instanceof InterruptedError) {
@@ -163,7 +197,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return 0;
     }
-    const { text, exitCode } = describeFailure(error, argv.includes('--debug'));
+    const { text, exitCode } = describeFailure(error, debug);
     process.stderr.write(text);
     return exitCode;
   }

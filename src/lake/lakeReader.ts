@@ -8,7 +8,7 @@ import {
   openDuckSession,
   readParquetSql,
 } from '../duckdb/duckSession.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, UnreadableLakeFileError } from '../errors.js';
 import { localCopy } from '../store/localCopy.js';
 import type { ObjectInfo, ObjectStore } from '../store/objectStore.js';
 import {
@@ -84,6 +84,11 @@ export interface LakeReader {
   readonly files: Record<RawKind, RawFile[]>;
   /** `read_parquet([…])` over some of those files (by key), for queries on part of the lake. */
   source(keys: readonly string[]): string;
+  /**
+   * The error to report for a failed query over the views: an UnreadableLakeFileError naming the lake key
+   * when DuckDB's message names one of the reader's files, else `error` itself.
+   */
+  explain(error: unknown): unknown;
   /** Runs SQL over the views with bound parameters; rows as JSON-safe objects. */
   query<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
   /** Closes DuckDB and removes local copies of S3 objects. */
@@ -97,6 +102,43 @@ export interface LakeReaderOptions extends DateRange {
   tmpDir?: string;
   /** The data directory (for the default tmpDir). */
   dataDir: string;
+}
+
+/** The lake key of the file a DuckDB error names (by its local path), with the reason; undefined if none. */
+function unreadableFile(
+  error: unknown,
+  local: ReadonlyMap<string, string>,
+): UnreadableLakeFileError | undefined {
+  if (error instanceof UnreadableLakeFileError || !(error instanceof Error)) return undefined;
+  const firstLine = error.message.split('\n')[0]!;
+  for (const [key, file] of local) {
+    if (!firstLine.includes(file)) continue;
+    const reason = firstLine.replaceAll(file, path.posix.basename(key)).replace(/[\s:]+$/, '');
+    return new UnreadableLakeFileError(key, reason, { cause: error });
+  }
+  return undefined;
+}
+
+/**
+ * The first of `keys` whose Parquet footer DuckDB cannot read, as an UnreadableLakeFileError; undefined
+ * when every footer reads (then the failure was something else).
+ */
+async function probeFooters(
+  duck: DuckSession,
+  keys: readonly string[],
+  local: ReadonlyMap<string, string>,
+): Promise<UnreadableLakeFileError | undefined> {
+  for (const key of keys) {
+    try {
+      await columnNames(duck, readParquetSql([local.get(key)!]));
+    } catch (error) {
+      return (
+        unreadableFile(error, local) ??
+        new UnreadableLakeFileError(key, (error as Error).message.split('\n')[0]!, { cause: error })
+      );
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -127,8 +169,9 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
     });
     return readParquetSql(paths);
   };
+  let kind: RawKind = RAW_KINDS[0];
   try {
-    for (const kind of RAW_KINDS) {
+    for (kind of RAW_KINDS) {
       for (const file of files[kind]) local.set(file.key, await localCopy(store, file.key, tmpDir));
       const keys = files[kind].map((f) => f.key);
       const view = RAW_VIEWS[kind];
@@ -155,14 +198,23 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
       }
     }
   } catch (error) {
+    // A file DuckDB cannot read is named (by DuckDB's message, else by reading each footer of the dataset).
+    const named =
+      unreadableFile(error, local) ??
+      (await probeFooters(
+        duck,
+        files[kind].map((f) => f.key),
+        local,
+      ).catch(() => undefined));
     duck.close();
     fs.rmSync(tmpDir, { recursive: true, force: true });
-    throw error;
+    throw named ?? error;
   }
   return {
     duck,
     files,
     source,
+    explain: (error) => unreadableFile(error, local) ?? error,
     query: (sql, params) => duck.rows(sql, params),
     close() {
       duck.close();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { tempDir } from './tempDirs.js';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'lambda-iot.js');
+export const BIN = path.join(ROOT, 'bin', 'lambda-iot.js');
 
 export interface CliResult {
   code: number | null;
@@ -30,8 +30,22 @@ export function runCli(
   env: Record<string, string | undefined>,
   timeoutMs = 120_000,
 ): Promise<CliResult> {
+  return runCliVia([], args, env, timeoutMs);
+}
+
+/**
+ * Runs `lambda-iot args…` to completion under a wrapper command, e.g. `['setpriv', '--reuid=65534', …]`
+ * (the wrapper's words come first, then node, the CLI and its arguments).
+ */
+export function runCliVia(
+  wrapper: string[],
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 120_000,
+): Promise<CliResult> {
+  const argv = [...wrapper, process.execPath, BIN, ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(env), cwd: ROOT });
+    const child = spawn(argv[0]!, argv.slice(1), { env: cliEnv(env), cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => {

@@ -1,11 +1,15 @@
 import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 import type { Config } from '../../config/config.js';
+import { kafkaDiagnosticsShown } from './diagnostics.js';
 
-/** kafkajs log entries at WARN and above go to stderr as one line each; credentials are never in them. */
+/**
+ * kafkajs log entries at WARN and above go to stderr as one line each, only while diagnostics are shown
+ * (the CLI's --debug); credentials are never in them.
+ */
 function createLogWriter() {
   return () =>
     ({ namespace, level, log }: { namespace: string; level: number; log: { message: string } }) => {
-      if (level > logLevel.WARN) return;
+      if (level > logLevel.WARN || !kafkaDiagnosticsShown()) return;
       process.stderr.write(`kafka ${namespace}: ${log.message}\n`);
     };
 }

@@ -5,16 +5,8 @@ import { CliError } from '../../errors.js';
 import { openServing } from '../../serving/openServing.js';
 import { formatCount, formatPercent } from '../../util/format.js';
 import { withStoppableCliStack } from '../context.js';
+import { utcDate } from '../options.js';
 import { printJson, say, writeOut } from '../output.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function parseDate(value: string): string {
-  if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new CliError(`expected a date YYYY-MM-DD, got '${value}'`, { exitCode: 2 });
-  }
-  return value;
-}
 
 /** The human summary of a batch run. */
 export function formatBatch(r: BatchResult): string {
@@ -77,8 +69,8 @@ export function registerBatch(program: Command): void {
         'branch is kept for inspection). A publish that loses to a concurrent one starts over from the new main ' +
         '(LAMBDA_IOT_PUBLISH_RETRIES times at most).',
     )
-    .option('--from <date>', 'first date to rebuild, YYYY-MM-DD', parseDate)
-    .option('--to <date>', 'last date to rebuild, YYYY-MM-DD', parseDate)
+    .option('--from <date>', 'first date to rebuild, YYYY-MM-DD', utcDate)
+    .option('--to <date>', 'last date to rebuild, YYYY-MM-DD', utcDate)
     .option('--full', 'rebuild every date in the lake')
     .option('--json', 'print the result as JSON')
     .addHelpText(

@@ -54,7 +54,7 @@ export function registerCatalog(program: Command): void {
         }
         if (options.json) return printJson(rows);
         return writeOut(`${formatTextTable(rows.map((r) => ({ ...r, head: short(r.head) })))}\n`);
-      });
+      }, 'read');
     });
 
   catalog
@@ -68,7 +68,7 @@ export function registerCatalog(program: Command): void {
         const commits = await c.log(ref, { limit: options.limit });
         if (options.json) return printJson(commits);
         return writeOut(`${formatLog(commits)}\n`);
-      });
+      }, 'read');
     });
 
   catalog

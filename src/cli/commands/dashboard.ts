@@ -8,7 +8,7 @@ import { CliError } from '../../errors.js';
 import { ingestAsOwner } from '../../pipeline/servingStep.js';
 import { openServing } from '../../serving/openServing.js';
 import { withCliStack } from '../context.js';
-import { nonNegativeInt } from '../options.js';
+import { nonNegativeInt, refuseOptions } from '../options.js';
 import { printJson, say, stopSignal, writeOut } from '../output.js';
 
 function port(value: string): number {
@@ -59,9 +59,9 @@ export function registerDashboard(program: Command): void {
         '  $ lambda-iot dashboard --export out --png   # out/dashboard.html + one PNG per panel\n' +
         '  $ LAMBDA_IOT_DASHBOARD_TOKEN=… lambda-iot dashboard --host 0.0.0.0',
     )
-    .action(async (options: DashboardCliOptions) => {
-      if (options.png && !options.export)
-        throw new CliError('dashboard: --png needs --export DIR', { exitCode: 2 });
+    .action(async (options: DashboardCliOptions, command: Command) => {
+      if (options.export) refuseOptions(command, ['--port', '--host'], 'with --export (nothing is served)');
+      else refuseOptions(command, ['--png', '--range', '--device', '--json'], 'without --export DIR');
       await withCliStack(async (stack) => {
         const config = stack.config;
         if (options.export) {

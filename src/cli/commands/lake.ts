@@ -1,7 +1,8 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { summarizeLake } from '../../lake/lakeSummary.js';
 import { formatBytes, formatCount } from '../../util/format.js';
 import { withStore } from '../context.js';
+import { keyPrefix } from '../options.js';
 import { printJson, writeOut } from '../output.js';
 
 export function registerLake(program: Command): void {
@@ -18,10 +19,10 @@ export function registerLake(program: Command): void {
       'List the lake by folder (for raw data: one line per dataset and event date) with the number of objects, rows ' +
         '(from the Parquet footers, read with ranged requests) and bytes, then the totals.',
     )
-    .option(
-      '--prefix <prefix>',
-      'only keys starting with this, e.g. raw/telemetry/ (default: everything)',
-      '',
+    .addOption(
+      new Option('--prefix <prefix>', 'only keys starting with this, e.g. raw/telemetry/')
+        .argParser(keyPrefix)
+        .default('', 'everything'),
     )
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -47,6 +48,6 @@ export function registerLake(program: Command): void {
         if (summary.partitions.length === 0)
           lines.push('', 'the lake is empty here; land the log with: lambda-iot land --until-idle');
         return writeOut(`${lines.join('\n')}\n`);
-      });
+      }, 'read');
     });
 }

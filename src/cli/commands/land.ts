@@ -4,7 +4,7 @@ import type { LandingStats } from '../../lake/landingSink.js';
 import { runLandingSink } from '../../lake/landingSink.js';
 import { formatBytes, formatCount } from '../../util/format.js';
 import { withCliStack } from '../context.js';
-import { untilIdleMs } from '../options.js';
+import { DEFAULT_IDLE_MS, durationMs, formatDuration, untilIdleMs } from '../options.js';
 import { printJson, say, stopSignal, writeOut } from '../output.js';
 
 /** One line of counters, e.g. "read 101,590 · telemetry 28 files 97,991 rows 1.1 MiB · events … · anomalies … · dead-lettered 0". */
@@ -40,7 +40,8 @@ export function registerLand(program: Command): void {
     )
     .option(
       '--until-idle [duration]',
-      'stop once no message arrived for this long (default 2s); otherwise run live',
+      `stop once no message arrived for this long (default ${formatDuration(DEFAULT_IDLE_MS)}); otherwise run live`,
+      durationMs,
     )
     .option(
       '--ignore-committed',
@@ -52,7 +53,7 @@ export function registerLand(program: Command): void {
       '\nExamples:\n  $ lambda-iot land --until-idle\n  $ lambda-iot land            # live: runs until Ctrl-C\n' +
         '  $ LAMBDA_IOT_STORE=s3 LAMBDA_IOT_S3_ENDPOINT=http://localhost:9000 lambda-iot land --until-idle --json',
     )
-    .action(async (options: { untilIdle?: string | boolean; ignoreCommitted?: boolean; json?: boolean }) => {
+    .action(async (options: { untilIdle?: number | boolean; ignoreCommitted?: boolean; json?: boolean }) => {
       const idleMs = untilIdleMs(options.untilIdle);
       await withCliStack(async (stack) => {
         const { config } = stack;

@@ -17,7 +17,7 @@ import { parseThresholdRange, type ThresholdRange } from '../../speed/tuning/thr
 import { DAY_MS, formatUtc, parseUtcOption } from '../../time/utcTime.js';
 import { formatCount } from '../../util/format.js';
 import { withLog, withStore } from '../context.js';
-import { durationMs } from '../options.js';
+import { durationMs, ruleSetFile, utcTimeText } from '../options.js';
 import { printJson, say, stopSignal, writeOut } from '../output.js';
 
 /** Where history is replayed from: the log's topics, or the raw Parquet files the landing sink wrote. */
@@ -96,7 +96,7 @@ async function withHistory<T>(
 ): Promise<T> {
   if (!options.json) say(`replaying telemetry and events from the ${options.source} …`);
   if (options.source === 'lake')
-    return withStore((store, config) => fn(historyFromLake(store, config, range)));
+    return withStore((store, config) => fn(historyFromLake(store, config, range)), 'read');
   return withLog(async (log, config) => {
     const stop = stopSignal();
     try {
@@ -104,7 +104,7 @@ async function withHistory<T>(
     } finally {
       stop.dispose();
     }
-  });
+  }, 'read');
 }
 
 function requireTelemetry(command: string, source: HistorySource): void {
@@ -122,8 +122,12 @@ function requireTelemetry(command: string, source: HistorySource): void {
 function addReplayOptions(command: Command, horizon: string): Command {
   return command
     .addOption(new Option('--horizon <duration>', horizon).argParser(durationMs).default(DAY_MS, '24h'))
-    .option('--from <time>', 'replay from this event time on, YYYY-MM-DD or ISO 8601 with Z (default: all)')
-    .option('--to <time>', 'replay up to this event time, exclusive (default: all)')
+    .option(
+      '--from <time>',
+      'replay from this event time on, YYYY-MM-DD or ISO 8601 with Z (default: all)',
+      utcTimeText,
+    )
+    .option('--to <time>', 'replay up to this event time, exclusive (default: all)', utcTimeText)
     .addOption(
       new Option('--source <source>', 'where to replay history from').choices(HISTORY_SOURCES).default('log'),
     )
@@ -203,7 +207,7 @@ export function registerRules(program: Command): void {
     .command('show')
     .summary('print the rule set (the reference rules by default)')
     .description('Print a rule set: the reference rules, or a JSON rule set file given with --rules.')
-    .option('--rules <file>', 'a JSON rule set file (default: the reference rules)')
+    .option('--rules <file>', 'a JSON rule set file (default: the reference rules)', ruleSetFile)
     .option('--json', 'print the rule set as JSON (loadable with --rules)')
     .addHelpText(
       'after',
@@ -244,7 +248,7 @@ export function registerRules(program: Command): void {
         "alert budget in alerts per device-day (default: the reference threshold's rate)",
         parseBudget,
       )
-      .option('--rules <file>', 'tune this JSON rule set instead of the reference rules')
+      .option('--rules <file>', 'tune this JSON rule set instead of the reference rules', ruleSetFile)
       .option('--save <file>', 'write the rule set with the recommended threshold as a JSON rule set'),
     'horizon H: how long before a failure an alert counts (e.g. 12h, 2d)',
   )

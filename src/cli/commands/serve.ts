@@ -11,7 +11,7 @@ import type { ServingIngestStats } from '../../serving/servingIngest.js';
 import { formatCount } from '../../util/format.js';
 import { formatTextTable } from '../../util/formatTable.js';
 import { withCliStack } from '../context.js';
-import { untilIdleMs } from '../options.js';
+import { DEFAULT_IDLE_MS, durationMs, formatDuration, untilIdleMs } from '../options.js';
 import { printJson, say, stopSignal, writeOut } from '../output.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -172,7 +172,8 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--until-idle [duration]',
-      'stop after this long without new messages (default 2s when given alone)',
+      `stop after this long without new messages (default ${formatDuration(DEFAULT_IDLE_MS)} when given alone)`,
+      durationMs,
     )
     .option(
       '--rebuild',
@@ -185,7 +186,7 @@ export function registerServe(program: Command): void {
         '  $ lambda-iot serve --rebuild --until-idle   # after deleting or damaging the serving database\n' +
         '  $ lambda-iot serve                     # keep serving until Ctrl-C\n  $ lambda-iot serve status',
     )
-    .action(async (options: { untilIdle?: string | boolean; rebuild?: boolean; json?: boolean }) => {
+    .action(async (options: { untilIdle?: number | boolean; rebuild?: boolean; json?: boolean }) => {
       const idleMs = untilIdleMs(options.untilIdle);
       await withCliStack(async (stack) => {
         const handle = await ownServing(stack);

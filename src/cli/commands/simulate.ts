@@ -18,7 +18,14 @@ import { formatUtc, parseUtcOption } from '../../time/utcTime.js';
 import { formatBytes, formatCount } from '../../util/format.js';
 import { intervalGate, PROGRESS_INTERVAL_MS } from '../../util/throttle.js';
 import { withLog } from '../context.js';
-import { durationMs, positiveInt, positiveNumber } from '../options.js';
+import {
+  durationMs,
+  formatDuration,
+  positiveInt,
+  positiveNumber,
+  refuseOptions,
+  utcTimeText,
+} from '../options.js';
 import { createProgress, printJson, say, stopSignal, writeOut } from '../output.js';
 
 interface SimulateCliOptions {
@@ -116,19 +123,22 @@ export function registerSimulate(program: Command): void {
     )
     .option('--devices <n>', 'number of devices (device_1..device_N)', positiveInt, DEFAULT_PLANT.devices)
     .option('--days <d>', 'history length in days (default 7)', positiveNumber)
-    .option('--from <time>', 'history start, YYYY-MM-DD or ISO 8601 with Z (default 2025-04-01T00:00:00Z)')
-    .option('--to <time>', 'history end (exclusive), instead of --days')
+    .option(
+      '--from <time>',
+      'history start, YYYY-MM-DD or ISO 8601 with Z (default 2025-04-01T00:00:00Z)',
+      utcTimeText,
+    )
+    .option('--to <time>', 'history end (exclusive), instead of --days', utcTimeText)
     .option(
       '--seed <n>',
       'random seed; the same seed and options give identical messages',
       positiveInt,
       DEFAULT_PLANT.seed,
     )
-    .option(
-      '--cadence <duration>',
-      'seconds between readings of one device in history mode (e.g. 60s, 5m)',
-      durationMs,
-      DEFAULT_CADENCE_MS,
+    .addOption(
+      new Option('--cadence <duration>', 'time between readings of one device in history mode (e.g. 60s, 5m)')
+        .argParser(durationMs)
+        .default(DEFAULT_CADENCE_MS, formatDuration(DEFAULT_CADENCE_MS)),
     )
     .addOption(
       new Option(
@@ -150,7 +160,14 @@ export function registerSimulate(program: Command): void {
         '  $ lambda-iot simulate --profile reference --days 1\n' +
         '  $ lambda-iot simulate --live --rate 5 --duration 2m',
     )
-    .action(async (options: SimulateCliOptions) => {
+    .action(async (options: SimulateCliOptions, command: Command) => {
+      if (options.live) {
+        refuseOptions(
+          command,
+          ['--days', '--from', '--to', '--cadence', '--again'],
+          'with --live (they shape a history; live mode paces readings by the wall clock from now)',
+        );
+      } else refuseOptions(command, ['--rate', '--duration'], 'without --live');
       await withLog(async (log, config) => {
         const stop = stopSignal();
         try {

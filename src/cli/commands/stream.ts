@@ -4,7 +4,15 @@ import { loadRuleSet, referenceRules } from '../../speed/ruleSet.js';
 import { runStreamProcessor, type StreamStats } from '../../speed/streamProcessor.js';
 import { formatCount } from '../../util/format.js';
 import { withLog } from '../context.js';
-import { positiveNumber, untilIdleMs } from '../options.js';
+import {
+  DEFAULT_IDLE_MS,
+  durationMs,
+  formatDuration,
+  positiveNumber,
+  refuseOptions,
+  ruleSetFile,
+  untilIdleMs,
+} from '../options.js';
 import { printJson, say, stopSignal, writeOut } from '../output.js';
 
 /**
@@ -41,25 +49,38 @@ export function registerStream(program: Command): void {
         'committed, so a restart continues as if nothing happened. Counters print every few seconds and at the end. ' +
         'SIGINT/SIGTERM finish the current batch, commit and exit 0.',
     )
-    .option('--rules <file>', 'rule set JSON (default: the reference rules; see `lambda-iot rules show`)')
+    .option(
+      '--rules <file>',
+      'rule set JSON (default: the reference rules; see `lambda-iot rules show`)',
+      ruleSetFile,
+    )
     .option(
       '--vibration-threshold <mm/s²>',
       'reference rules: vibration threshold (the article says 5, the code 3.0)',
       positiveNumber,
     )
-    .option('--until-idle [duration]', 'stop once no reading arrived for this long (default 2s)')
+    .option(
+      '--until-idle [duration]',
+      `stop once no reading arrived for this long (default ${formatDuration(DEFAULT_IDLE_MS)})`,
+      durationMs,
+    )
     .option('--json', 'print the final counters as JSON on stdout')
     .addHelpText(
       'after',
       '\nExamples:\n  $ lambda-iot stream --until-idle\n  $ lambda-iot stream --rules tuned-rules.json\n  $ lambda-iot stream --until-idle 10s --json',
     )
     .action(
-      async (options: {
-        rules?: string;
-        vibrationThreshold?: number;
-        untilIdle?: string | boolean;
-        json?: boolean;
-      }) => {
+      async (
+        options: {
+          rules?: string;
+          vibrationThreshold?: number;
+          untilIdle?: number | boolean;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        if (options.rules !== undefined)
+          refuseOptions(command, ['--vibration-threshold'], 'with --rules (it adjusts the reference rules)');
         const rules = options.rules
           ? loadRuleSet(options.rules)
           : referenceRules({ vibrationThreshold: options.vibrationThreshold });

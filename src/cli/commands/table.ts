@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { expireSnapshots, findOrphans } from '../../catalog/maintenance.js';
 import { MAIN_BRANCH } from '../../catalog/port.js';
 import { qualifyTable, summarizeTables, tableHistory } from '../../catalog/tableInfo.js';
@@ -7,8 +7,11 @@ import { scanTable } from '../../iceberg/tableReader.js';
 import { formatBytes } from '../../util/format.js';
 import { formatTextTable } from '../../util/formatTable.js';
 import { withCatalog } from '../context.js';
-import { ageMs, durationMs, nonNegativeInt, positiveInt } from '../options.js';
+import { ageMs, durationMs, formatDuration, nonNegativeInt, positiveInt } from '../options.js';
 import { printJson, writeOut } from '../output.js';
+
+/** `table orphans` leaves files younger than this alone by default: a writer may be about to commit them. */
+const ORPHAN_MIN_AGE_MS = 3 * 86_400_000;
 
 /** `table`: look at the Iceberg tables of a branch; one function per subcommand below. */
 export function registerTable(program: Command): void {
@@ -57,7 +60,7 @@ function registerLs(table: Command): void {
           'unreadable' in t ? [`${t.table} is unreadable: ${t.unreadable}\n`] : [],
         );
         return writeOut(`${formatTextTable(rows)}\n${notes.join('')}`);
-      });
+      }, 'read');
     });
 }
 
@@ -74,7 +77,7 @@ function registerHistory(table: Command): void {
         const history = tableHistory(metadata);
         if (options.json) return printJson(history);
         return writeOut(`${formatTextTable(history)}\n`);
-      });
+      }, 'read');
     });
 }
 
@@ -92,7 +95,7 @@ function registerScan(table: Command): void {
         const rows = await scanTable(ctx, metadata, { limit: options.limit });
         if (options.json) return printJson(rows);
         return writeOut(`${formatTextTable(rows)}\n`);
-      });
+      }, 'read');
     });
 }
 
@@ -141,11 +144,13 @@ function registerOrphans(table: Command): void {
     .command('orphans')
     .summary("files under a table's location that nothing reachable references")
     .argument('<table>', 'table name, e.g. gold_device_health')
-    .option(
-      '--older-than <duration>',
-      'only files at least this old (a writer may be about to commit newer ones); 0 = any age',
-      ageMs,
-      3 * 86_400_000,
+    .addOption(
+      new Option(
+        '--older-than <duration>',
+        'only files at least this old (a writer may be about to commit newer ones); 0 = any age',
+      )
+        .argParser(ageMs)
+        .default(ORPHAN_MIN_AGE_MS, formatDuration(ORPHAN_MIN_AGE_MS)),
     )
     .option('--delete', 'delete them')
     .option('--json', 'print JSON')

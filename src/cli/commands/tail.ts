@@ -181,6 +181,8 @@ export function registerTail(program: Command): void {
         '  $ lambda-iot tail iot-telemetry --group my-reader --follow --json   # a new group: from the end, new messages only',
     )
     .action(async (topic: string, options: TailOptions) => {
-      await withLog((log, config) => tail(log, config, topic, options));
+      // Only a group's commit or --follow (which creates a missing topic to wait for) writes to the log.
+      const access = options.group !== undefined || options.follow ? 'write' : 'read';
+      await withLog((log, config) => tail(log, config, topic, options), access);
     });
 }

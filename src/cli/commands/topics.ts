@@ -33,6 +33,6 @@ export function registerTopics(program: Command): void {
           for (const g of t.groups) lines.push(`  group ${g.group}: lag ${formatCount(g.lag)}`);
         }
         return writeOut(`${lines.join('\n')}\n`);
-      });
+      }, 'read');
     });
 }
