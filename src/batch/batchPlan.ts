@@ -3,6 +3,7 @@ import { MAIN_BRANCH } from '../catalog/port.js';
 import { CatalogTableNotFoundError, InvalidArgumentError } from '../errors.js';
 import { tableFiles } from '../iceberg/tableReader.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
+import { landedPartitionKey } from '../lake/rawLayout.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays, DAY_MS, utcDate } from '../time/utcTime.js';
 /** Summary keys the batch run stamps on every snapshot it writes. */
@@ -15,7 +16,10 @@ export const RUN_SUMMARY = {
   range: 'lambda-iot.range',
 } as const;
 
-/** What the lake held when a run read it: the highest landed offset per topic partition, and other files. */
+/**
+ * What the lake held when a run read it: the highest landed offset per topic partition (keys as
+ * landedPartitionKey: `topic:partition`, `log=2/topic:partition` for a lake's second log), and other files.
+ */
 export interface RawWatermark {
   offsets: Record<string, number>;
   foreign: string[];
@@ -39,7 +43,7 @@ export function watermarkOf(files: readonly RawFile[]): RawWatermark {
       foreign.push(`${f.key}@${f.size}`);
       continue;
     }
-    const key = `${f.landed.topic}:${f.landed.partition}`;
+    const key = landedPartitionKey(f.landed);
     offsets[key] = Math.max(offsets[key] ?? -1, f.landed.lastOffset);
   }
   return { offsets, foreign: foreign.sort() };
@@ -51,7 +55,7 @@ export function newSince(files: readonly RawFile[], mark: RawWatermark): RawFile
   return files.filter((f) =>
     f.landed === undefined
       ? !foreign.has(`${f.key}@${f.size}`)
-      : f.landed.lastOffset > (mark.offsets[`${f.landed.topic}:${f.landed.partition}`] ?? -1),
+      : f.landed.lastOffset > (mark.offsets[landedPartitionKey(f.landed)] ?? -1),
   );
 }
 

@@ -6,7 +6,8 @@ import { GROUPS, qualifiedName, type TopicRole, topicName } from '../config/name
 import { type DuckSession, duckTempDirectory, openDuckSession } from '../duckdb/duckSession.js';
 import { validateMessage } from '../schema/validate.js';
 import type { ObjectStore } from '../store/objectStore.js';
-import { readLandedOffsets } from './landedOffsets.js';
+import { bindLakeToLog } from './lakeLog.js';
+import { nextOffsets, readLandedOffsets } from './landedOffsets.js';
 import { landingCommittable } from './landingCommitter.js';
 import { foreignFilesWarning, type LandingResume, resumeLanding } from './landingResume.js';
 import { OpenFileBuffer } from './openFiles.js';
@@ -33,6 +34,8 @@ export interface LandingStats {
   events: LandedTotals;
   anomalies: LandedTotals;
   resumedFrom: LandingResume[];
+  /** The log landed (its identity) and the lake's `log=` folder for it (absent for the lake's first log). */
+  log?: { kind: string; id: string; folder?: string };
   /** Keys under raw/ that do not follow the landing pattern (read by the batch layer, ignored by the resume). */
   foreignFiles: number;
   stoppedBy: 'end' | 'idle' | 'signal' | null;
@@ -51,6 +54,11 @@ export interface LandingOptions {
   signal?: AbortSignal;
   /** Start where the lake ends, ignoring the group's committed offsets (after raw files were deleted on purpose). */
   ignoreCommitted?: boolean;
+  /**
+   * Land a log the lake does not hold (a reset log, another cluster, a re-created topic) under its own
+   * `log=` folder instead of refusing with LakeLogMismatchError.
+   */
+  newLog?: boolean;
   /** Messages per poll. Default 5000. */
   batchSize?: number;
   /** Each written file, as soon as it is durable. */
@@ -95,7 +103,9 @@ export function landedRows(stats: LandingStats): number {
  * the dead letters before them were acknowledged. On start the lake's file names say how far each partition
  * was landed; landing resumes after the further of that and the committed offset (committed can be ahead
  * when the last messages were invalid; the lake is ahead after a crash between writing and committing), so
- * a crash neither loses nor duplicates rows. With `ignoreCommitted` only the lake counts.
+ * a crash neither loses nor duplicates rows. With `ignoreCommitted` only the lake counts. The lake must
+ * hold this log (bindLakeToLog): a lake landed from another log is refused, or with `newLog` this log
+ * lands under its own `log=` folder.
  * @example const stats = await runLandingSink({ log, store, config, untilEnd: true });
  */
 export async function runLandingSink(options: LandingOptions): Promise<LandingStats> {
@@ -132,7 +142,17 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
   let duck: DuckSession | undefined;
   let writer: RawFileWriter | undefined;
   try {
-    const resume = { lakeNext: landed.next, ignoreCommitted: options.ignoreCommitted, warn };
+    const binding = await bindLakeToLog({
+      store,
+      log,
+      topics,
+      landed: landed.landed,
+      newLog: options.newLog,
+      warn,
+    });
+    stats.log = { ...binding.log, ...(binding.folder === undefined ? {} : { folder: binding.folder }) };
+    const lakeNext = nextOffsets(landed.landed, binding.folder);
+    const resume = { lakeNext, ignoreCommitted: options.ignoreCommitted, warn };
     const { resumed, ends } = await resumeLanding(consumer, log, topics, resume);
     stats.resumedFrom = resumed;
     duck = await openDuckSession({ tempDirectory: duckTempDirectory(config.dataDir) });
@@ -143,6 +163,7 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
       log,
       deadLetterTopic,
       group,
+      logFolder: binding.folder,
       onFile: (file) => {
         const totals = stats[file.kind];
         totals.files++;

@@ -35,6 +35,8 @@ export interface RawFileWriterOptions {
   deadLetterTopic: string;
   /** The consumer named in the dead letters. */
   group: string;
+  /** The lake's `log=` folder of the log landed (undefined: the lake's first log). */
+  logFolder?: string;
   /** Each file, once it is durable in the store. */
   onFile: (file: LandedFile) => void;
   /** Dead letters, once the log acknowledged them. */
@@ -106,6 +108,7 @@ export class RawFileWriter {
       date: file.date,
       firstOffset: file.firstOffset,
       lastOffset: file.lastOffset,
+      ...(this.options.logFolder === undefined ? {} : { log: this.options.logFolder }),
     };
     const landed: LandedFile = { key: rawFileKey(name), ...name, rows: file.rows, bytes: bytes.byteLength };
     await store.put(landed.key, bytes, { contentType: 'application/vnd.apache.parquet' });
