@@ -3,6 +3,7 @@ import { MAIN_BRANCH } from '../catalog/port.js';
 import { CatalogTableNotFoundError, InvalidArgumentError } from '../errors.js';
 import { tableFiles } from '../iceberg/tableReader.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
+import { type LandedGap, landedGaps, readLostRanges } from '../lake/landingGaps.js';
 import { landedPartitionKey } from '../lake/rawLayout.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays, DAY_MS, utcDate } from '../time/utcTime.js';
@@ -218,6 +219,8 @@ export interface BatchPlan {
   watermark: string;
   /** The batch watermark (newest closed date) the run stamps as lambda-iot.closed-through; null when none. */
   closedThrough: string | null;
+  /** Gaps in the landed offsets of the telemetry and events the run read, less recorded losses (landedGaps). */
+  rawGaps: LandedGap[];
 }
 
 /**
@@ -244,6 +247,10 @@ export async function planBatch(
   const skipped = [...allTelemetry, ...allEvents, ...(await listRawFiles(store, 'anomalies'))]
     .filter((f) => !inside(f))
     .map((f) => ({ key: f.key, date: f.date }));
+  const rawGaps = landedGaps(
+    [...allTelemetry, ...allEvents].flatMap((f) => (f.landed === undefined ? [] : [f.landed])),
+    await readLostRanges(store),
+  );
   const mainHash = (await catalog.getBranch(MAIN_BRANCH)).hash;
   const previousSummary = await previousRunSummary(catalog, mainHash);
   const previousText = previousSummary?.[RUN_SUMMARY.watermark];
@@ -273,6 +280,7 @@ export async function planBatch(
     skipped,
     plausible,
     mainHash,
+    rawGaps,
     newestRawDate:
       telemetry
         .map((f) => f.date)

@@ -2,10 +2,7 @@ import type { ObjectInfo, ObjectStore } from '../store/objectStore.js';
 import { parseRawFileKey, RAW_KINDS, type RawFileName, rawPrefix } from './rawLayout.js';
 
 /** A file the landing sink named, with what its name says. */
-export interface LandedObject extends RawFileName {
-  key: string;
-  size: number;
-}
+export interface LandedObject extends RawFileName, ObjectInfo {}
 
 /** What the lake says has been landed: the next offset to land per topic partition. */
 export interface LandedOffsets {
@@ -58,7 +55,7 @@ export async function readLandedOffsets(
         continue;
       }
       if (!topics.includes(file.topic)) continue;
-      landed.push({ ...file, key: object.key, size: (object as ObjectInfo).size });
+      landed.push({ ...object, ...file });
     }
   }
   return {
