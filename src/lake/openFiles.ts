@@ -17,6 +17,11 @@ export interface OpenFile {
   deadLettered: number;
   firstOffset: number;
   lastOffset: number;
+  /**
+   * Set while a file of dead letters alone has no date of its own (its partition has no file yet): the
+   * next row gives it that row's date; cut before that, it takes this date.
+   */
+  undated?: string;
   /** Wall-clock ms when its first row arrived (live mode writes it after config.landFlushSeconds). */
   openedAt: number;
 }
@@ -53,6 +58,11 @@ export class OpenFileBuffer {
     const date = this.dateOf(ms);
     let file = this.open.get(key);
     let finished: OpenFile | undefined;
+    if (file?.undated !== undefined && record.offset === file.lastOffset + 1) {
+      file.date = date;
+      file.undated = undefined;
+      this.lastDate.set(key, date);
+    }
     if (file !== undefined && (file.date !== date || record.offset !== file.lastOffset + 1)) {
       finished = file;
       this.open.delete(key);
@@ -72,8 +82,8 @@ export class OpenFileBuffer {
 
   /**
    * Takes a message that went to the dead letters into its partition's open file (or a new file without
-   * rows, dated like the partition's newest file, else `date`). Returns the file to write first when the
-   * message does not follow the open file.
+   * rows, dated like the partition's newest file; in a partition without one, by the next row, else
+   * `date`). Returns the file to write first when the message does not follow the open file.
    */
   addDeadLetter(dataset: RawDataset<unknown>, record: LogRecord, date: string): readonly OpenFile[] {
     const key = this.keyOf(record);
@@ -84,7 +94,14 @@ export class OpenFileBuffer {
       this.open.delete(key);
       file = undefined;
     }
-    file ??= this.start(key, dataset, record, this.lastDate.get(key) ?? date);
+    if (file === undefined) {
+      const known = this.lastDate.get(key);
+      file = this.start(key, dataset, record, known ?? date);
+      if (known === undefined) {
+        file.undated = date;
+        this.lastDate.delete(key);
+      }
+    }
     file.deadLettered++;
     file.lastOffset = record.offset;
     return finished === undefined ? NONE : [finished];

@@ -85,8 +85,10 @@ describe('OpenFileBuffer', () => {
     });
     expect(offsets(buffer.add(dataset, record(20), value, T0))).toEqual(['2025-04-01 12-12']);
     expect(offsets(buffer.addDeadLetter(dataset, record(30), '2030-01-01'))).toEqual(['2025-04-01 20-20']);
-    // A partition with no file yet dates its dead letters by the date given.
-    buffer.addDeadLetter(dataset, record(0, 1), '2025-04-05');
-    expect(offsets(buffer.takeAll())).toEqual(['2025-04-01 30-30', '2025-04-05 0-0']);
+    // A partition with no file yet dates its dead letters by the next row, else by the date given.
+    buffer.addDeadLetter(dataset, record(0, 1), '2030-01-01');
+    expect(buffer.add(dataset, record(1, 1), value, T0 + DAY)).toEqual([]);
+    buffer.addDeadLetter(dataset, record(0, 2), '2025-04-05');
+    expect(offsets(buffer.takeAll())).toEqual(['2025-04-01 30-30', '2025-04-02 0-1', '2025-04-05 0-0']);
   });
 });

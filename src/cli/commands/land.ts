@@ -58,7 +58,7 @@ export function registerLand(program: Command): void {
     )
     .option(
       '--ignore-committed',
-      "resume only from the lake's file names, ignoring committed offsets (re-land after deleting raw files)",
+      "resume only from the lake's file names, ignoring committed offsets, and land again every gap between landed files (after deleting raw files); offsets the log no longer holds are recorded under raw/_lost/",
     )
     .option(
       '--new-log',
