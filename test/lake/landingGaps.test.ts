@@ -1,12 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parquetMetadataAsync } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { openEmbeddedLog } from '../../src/bus/embedded/embeddedLog.js';
 import { embeddedLogFile } from '../../src/bus/openLog.js';
 import { topicName } from '../../src/config/names.js';
+import { openDuckSession, sqlString } from '../../src/duckdb/duckSession.js';
 import { storeAsyncBuffer } from '../../src/lake/lakeSummary.js';
+import { landedFileProblem } from '../../src/lake/landedFileCheck.js';
 import { gapsIn, landedGaps, lostKey, parseLostKey, readLostRanges } from '../../src/lake/landingGaps.js';
 import { type LandedFile, runLandingSink } from '../../src/lake/landingSink.js';
 import { parseRawFileKey, rawFileKey } from '../../src/lake/rawLayout.js';
+import { encodeRawParquet } from '../../src/lake/rawParquet.js';
+import { RAW_TELEMETRY, type RawDataset } from '../../src/lake/rawSchema.js';
 import {
   closeLakesAfterEach,
   embeddedLake,
@@ -193,5 +199,52 @@ describe('no gaps the lake cannot see', () => {
     expect(landedGaps(landed, lost.lost)).toEqual([]);
     // Recorded once: the next run finds no gap to record.
     expect((await runLandingSink({ ...lake, untilEnd: true, ignoreCommitted: true })).lost).toEqual([]);
+  });
+
+  it('checks a footer: the raw columns, rows plus recorded dead letters against the name; files without the count pass when they fit', async () => {
+    const lake = await embeddedLake({ LAMBDA_IOT_PARTITIONS: '1' });
+    const duck = await openDuckSession();
+    const tmp = path.join(lake.config.dataDir, 'tmp');
+    const columns = (offsets: number[]) =>
+      RAW_TELEMETRY.columns.map((c) =>
+        offsets.map((offset) => c.cell({ value: reading('d-1', T0) as never, ms: T0, partition: 0, offset })),
+      );
+    const put = async (first: number, last: number, bytes: Uint8Array) => {
+      const name = { kind: 'telemetry' as const, date: '2025-04-01', topic: 'iot-telemetry', partition: 0 };
+      const key = rawFileKey({ ...name, firstOffset: first, lastOffset: last });
+      await lake.store.put(key, bytes);
+      return {
+        ...name,
+        key,
+        size: bytes.byteLength,
+        lastModified: new Date(),
+        firstOffset: first,
+        lastOffset: last,
+      };
+    };
+    const dataset = RAW_TELEMETRY as RawDataset<unknown>;
+    try {
+      const fits = await encodeRawParquet(duck, dataset as never, columns([0, 2]), tmp, {
+        lambda_iot_dead_lettered: '1',
+      });
+      expect(await landedFileProblem(lake.store, await put(0, 2, fits), dataset)).toBeUndefined();
+      expect(await landedFileProblem(lake.store, await put(0, 3, fits), dataset)).toBe(
+        'holds 2 rows and 1 dead letters, not the 4 offsets its name covers',
+      );
+      // Written before files recorded their dead letters: trusted when the rows fit in the name.
+      const legacy = await encodeRawParquet(duck, dataset as never, columns([5, 9]), tmp);
+      expect(await landedFileProblem(lake.store, await put(5, 9, legacy), dataset)).toBeUndefined();
+      expect(await landedFileProblem(lake.store, await put(5, 5, legacy), dataset)).toBe(
+        'holds 2 rows, more than the 1 offsets its name covers',
+      );
+      const file = path.join(tmp, 'other.parquet');
+      fs.mkdirSync(tmp, { recursive: true });
+      await duck.run(`COPY (SELECT 1 AS device_id, 2 AS other) TO ${sqlString(file)} (FORMAT PARQUET)`);
+      expect(await landedFileProblem(lake.store, await put(0, 0, fs.readFileSync(file)), dataset)).toMatch(
+        /^lacks the raw telemetry column\(s\) timestamp, energy_usage, .*source_offset$/,
+      );
+    } finally {
+      duck.close();
+    }
   });
 });
