@@ -33,7 +33,9 @@ async function ensureLake(dir: string, devices: number, days: number): Promise<n
   let day = '';
   let telemetry: (string | number | null)[][] = RAW_TELEMETRY.columns.map(() => []);
   let events: (string | number | null)[][] = RAW_EVENTS.columns.map(() => []);
-  let offset = 0;
+  // Offsets are numbered per topic, as a log does, so each topic's files cover 0… without a gap (the
+  // batch's landed-offsets audit checks it).
+  const nextOffset = { telemetry: 0, events: 0 };
   const flush = async () => {
     for (const [dataset, columns, topic] of [
       [RAW_TELEMETRY, telemetry, 'iot-telemetry'],
@@ -70,7 +72,7 @@ async function ensureLake(dir: string, devices: number, days: number): Promise<n
       day = date;
       process.stderr.write(`\rgenerating ${date} (${readings.toLocaleString('en-US')} readings)`);
     }
-    const row = { value: m.value as never, ms: m.timestamp, partition: 0, offset: offset++ };
+    const row = { value: m.value as never, ms: m.timestamp, partition: 0, offset: nextOffset[m.topic]++ };
     const dataset = m.topic === 'telemetry' ? RAW_TELEMETRY : RAW_EVENTS;
     const columns = m.topic === 'telemetry' ? telemetry : events;
     const cells = dataset.columns as readonly { cell: (r: typeof row) => string | number | null }[];

@@ -80,6 +80,12 @@ export class UnreadableLakeFileError extends StoreError {
   }
 }
 
+/**
+ * The lake was landed from another log than the one `land` reads (a reset embedded log, another Kafka
+ * cluster, a topic deleted and created again): resuming would skip or duplicate offsets.
+ */
+export class LakeLogMismatchError extends StoreError {}
+
 /** A catalog operation failed (Iceberg metadata or the catalog's own state). */
 export class CatalogError extends KitError {}
 

@@ -3,6 +3,8 @@ import { MAIN_BRANCH } from '../catalog/port.js';
 import { CatalogTableNotFoundError, InvalidArgumentError } from '../errors.js';
 import { tableFiles } from '../iceberg/tableReader.js';
 import { listRawFiles, type RawFile } from '../lake/lakeReader.js';
+import { type LandedGap, landedGaps, readLostRanges } from '../lake/landingGaps.js';
+import { landedPartitionKey } from '../lake/rawLayout.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays, DAY_MS, utcDate } from '../time/utcTime.js';
 /** Summary keys the batch run stamps on every snapshot it writes. */
@@ -15,7 +17,10 @@ export const RUN_SUMMARY = {
   range: 'lambda-iot.range',
 } as const;
 
-/** What the lake held when a run read it: the highest landed offset per topic partition, and other files. */
+/**
+ * What the lake held when a run read it: the highest landed offset per topic partition (keys as
+ * landedPartitionKey: `topic:partition`, `log=2/topic:partition` for a lake's second log), and other files.
+ */
 export interface RawWatermark {
   offsets: Record<string, number>;
   foreign: string[];
@@ -39,7 +44,7 @@ export function watermarkOf(files: readonly RawFile[]): RawWatermark {
       foreign.push(`${f.key}@${f.size}`);
       continue;
     }
-    const key = `${f.landed.topic}:${f.landed.partition}`;
+    const key = landedPartitionKey(f.landed);
     offsets[key] = Math.max(offsets[key] ?? -1, f.landed.lastOffset);
   }
   return { offsets, foreign: foreign.sort() };
@@ -51,7 +56,7 @@ export function newSince(files: readonly RawFile[], mark: RawWatermark): RawFile
   return files.filter((f) =>
     f.landed === undefined
       ? !foreign.has(`${f.key}@${f.size}`)
-      : f.landed.lastOffset > (mark.offsets[`${f.landed.topic}:${f.landed.partition}`] ?? -1),
+      : f.landed.lastOffset > (mark.offsets[landedPartitionKey(f.landed)] ?? -1),
   );
 }
 
@@ -214,6 +219,8 @@ export interface BatchPlan {
   watermark: string;
   /** The batch watermark (newest closed date) the run stamps as lambda-iot.closed-through; null when none. */
   closedThrough: string | null;
+  /** Gaps in the landed offsets of the telemetry and events the run read, less recorded losses (landedGaps). */
+  rawGaps: LandedGap[];
 }
 
 /**
@@ -240,6 +247,10 @@ export async function planBatch(
   const skipped = [...allTelemetry, ...allEvents, ...(await listRawFiles(store, 'anomalies'))]
     .filter((f) => !inside(f))
     .map((f) => ({ key: f.key, date: f.date }));
+  const rawGaps = landedGaps(
+    [...allTelemetry, ...allEvents].flatMap((f) => (f.landed === undefined ? [] : [f.landed])),
+    await readLostRanges(store),
+  );
   const mainHash = (await catalog.getBranch(MAIN_BRANCH)).hash;
   const previousSummary = await previousRunSummary(catalog, mainHash);
   const previousText = previousSummary?.[RUN_SUMMARY.watermark];
@@ -269,6 +280,7 @@ export async function planBatch(
     skipped,
     plausible,
     mainHash,
+    rawGaps,
     newestRawDate:
       telemetry
         .map((f) => f.date)

@@ -1,4 +1,5 @@
 import type { RawFile } from '../lake/lakeReader.js';
+import { landedPartitionKey } from '../lake/rawLayout.js';
 import { addDays } from '../time/utcTime.js';
 
 /** The snapshot-summary entry of the Gold tables that holds the batch watermark. */
@@ -16,7 +17,7 @@ export function closedThrough(telemetryFiles: readonly RawFile[]): string | null
   const newest = new Map<string, string>();
   for (const file of telemetryFiles) {
     if (!file.landed) continue;
-    const key = `${file.landed.topic}\u0000${file.landed.partition}`;
+    const key = landedPartitionKey(file.landed);
     const seen = newest.get(key);
     if (seen === undefined || file.date > seen) newest.set(key, file.date);
   }

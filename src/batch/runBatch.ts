@@ -20,6 +20,7 @@ import {
   rangeProblem,
   type SkippedRawFile,
 } from './batchPlan.js';
+import { landedRangesAudit } from './landedRangesAudit.js';
 import { buildModel, MODELS, type ModelName } from './models.js';
 import { type PredictionQuality, predictionQuality } from './quality.js';
 import { createAuditViews, type TableWrite, writeGold } from './writeGold.js';
@@ -145,7 +146,15 @@ async function publishGold(
         return tables;
       },
       audits: guardAudits(
-        batchAudits({ duck: ctx.duck, ...range, newestRawDate: plan.newestRawDate, sqlDir: options.sqlDir }),
+        [
+          ...batchAudits({
+            duck: ctx.duck,
+            ...range,
+            newestRawDate: plan.newestRawDate,
+            sqlDir: options.sqlDir,
+          }),
+          landedRangesAudit(plan.rawGaps),
+        ],
         errors,
       ),
     });

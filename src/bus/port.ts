@@ -67,10 +67,27 @@ export interface Consumer {
   close(): Promise<void>;
 }
 
+/**
+ * Which log this is, as the log itself says: the embedded log's id (created once with its database) or
+ * Kafka's cluster id. A reset log (a new database, another cluster) has another identity.
+ */
+export interface LogIdentity {
+  /** The adapter ("embedded" or "kafka"). */
+  kind: string;
+  id: string;
+}
+
+/** A log identity for messages, e.g. "embedded log 5f0c…" or "kafka cluster MkU3OEVB…". */
+export function describeLogIdentity(identity: LogIdentity): string {
+  return `${identity.kind} ${identity.kind === 'kafka' ? 'cluster' : 'log'} ${identity.id}`;
+}
+
 /** The log: topics of key-partitioned messages with consumer groups. */
 export interface Log {
   /** Which adapter this is ("embedded" or "kafka"). */
   readonly kind: string;
+  /** The log's identity (stable for the life of the log; see LogIdentity). */
+  identity(): Promise<LogIdentity>;
   /** Creates the topic if it does not exist. Default partitions from config. */
   ensureTopic(topic: string, options?: { partitions?: number }): Promise<void>;
   /** Appends records (partitioned by key); resolves with their offsets once acknowledged (durable). */

@@ -1,5 +1,6 @@
 import type { Consumer, Log, TopicPartitionOffset } from '../bus/port.js';
 import { partitionKey } from './landedOffsets.js';
+import type { OffsetRange } from './landingGaps.js';
 
 /** Where a partition's landing started, and why there. */
 export interface LandingResume {
@@ -9,8 +10,10 @@ export interface LandingResume {
   lake?: number;
   /** The group's committed offset (or the oldest retained offset when nothing was committed). */
   committed: number;
-  /** Where landing started: the further of the two (see runLandingSink). */
+  /** Where landing started: the further of the two (see runLandingSink), or the first range landed again. */
   offset: number;
+  /** Ranges below the lake's newest file landed again (a rejected file, a gap with --ignore-committed). */
+  refill?: OffsetRange[];
 }
 
 export interface ResumeOptions {

@@ -6,9 +6,13 @@ import { GROUPS, qualifiedName, type TopicRole, topicName } from '../config/name
 import { type DuckSession, duckTempDirectory, openDuckSession } from '../duckdb/duckSession.js';
 import { validateMessage } from '../schema/validate.js';
 import type { ObjectStore } from '../store/objectStore.js';
+import { DAY_MS, utcDate } from '../time/utcTime.js';
 import { intervalGate, PROGRESS_INTERVAL_MS } from '../util/throttle.js';
-import { readLandedOffsets } from './landedOffsets.js';
+import { bindLakeToLog } from './lakeLog.js';
+import { type LandedObject, nextOffsets, partitionKey, readLandedOffsets } from './landedOffsets.js';
 import { landingCommittable } from './landingCommitter.js';
+import { type LostRange, readLostRanges } from './landingGaps.js';
+import { planRefill, type RefillPlan, type RejectedFile, verifyLandedFiles } from './landingRefill.js';
 import { foreignFilesWarning, type LandingResume, resumeLanding } from './landingResume.js';
 import { OpenFileBuffer } from './openFiles.js';
 import { type LandedFile, RawFileWriter } from './rawFileWriter.js';
@@ -35,8 +39,14 @@ export interface LandingStats {
   anomalies: LandedTotals;
   reviews: LandedTotals;
   resumedFrom: LandingResume[];
+  /** The log landed (its identity) and the lake's `log=` folder for it (absent for the lake's first log). */
+  log?: { kind: string; id: string; folder?: string };
   /** Keys under raw/ that do not follow the landing pattern (read by the batch layer, ignored by the resume). */
   foreignFiles: number;
+  /** Files named like landed files that failed their footer check, moved aside (their offsets landed again). */
+  rejectedFiles: RejectedFile[];
+  /** Ranges recorded as lost in this run (in no landed file, and no longer in the log). */
+  lost: LostRange[];
   stoppedBy: 'end' | 'idle' | 'signal' | null;
   elapsedMs: number;
 }
@@ -53,6 +63,11 @@ export interface LandingOptions {
   signal?: AbortSignal;
   /** Start where the lake ends, ignoring the group's committed offsets (after raw files were deleted on purpose). */
   ignoreCommitted?: boolean;
+  /**
+   * Land a log the lake does not hold (a reset log, another cluster, a re-created topic) under its own
+   * `log=` folder instead of refusing with LakeLogMismatchError.
+   */
+  newLog?: boolean;
   /** Messages per poll. Default 5000. */
   batchSize?: number;
   /** Each written file, as soon as it is durable. */
@@ -98,7 +113,9 @@ export function landedRows(stats: LandingStats): number {
  * the dead letters before them were acknowledged. On start the lake's file names say how far each partition
  * was landed; landing resumes after the further of that and the committed offset (committed can be ahead
  * when the last messages were invalid; the lake is ahead after a crash between writing and committing), so
- * a crash neither loses nor duplicates rows. With `ignoreCommitted` only the lake counts.
+ * a crash neither loses nor duplicates rows. With `ignoreCommitted` only the lake counts. The lake must
+ * hold this log (bindLakeToLog): a lake landed from another log is refused, or with `newLog` this log
+ * lands under its own `log=` folder.
  * @example const stats = await runLandingSink({ log, store, config, untilEnd: true });
  */
 export async function runLandingSink(options: LandingOptions): Promise<LandingStats> {
@@ -134,6 +151,8 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
     reviews: emptyTotals(),
     resumedFrom: [],
     foreignFiles: landed.foreign.length,
+    rejectedFiles: [],
+    lost: [],
     stoppedBy: null,
     elapsedMs: 0,
   };
@@ -142,8 +161,36 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
   let duck: DuckSession | undefined;
   let writer: RawFileWriter | undefined;
   try {
-    const resume = { lakeNext: landed.next, ignoreCommitted: options.ignoreCommitted, warn };
+    // Files are trusted only after their footer was read: junk named like a landed file is moved aside
+    // before its name can say how far the lake reaches.
+    const checked = await verifyLandedFiles({ store, files: landed.landed, datasets, warn });
+    stats.rejectedFiles = checked.rejected.map(({ key, reason, movedTo }) => ({ key, reason, movedTo }));
+    const binding = await bindLakeToLog({
+      store,
+      log,
+      topics,
+      landed: checked.trusted,
+      newLog: options.newLog,
+      warn,
+    });
+    stats.log = { ...binding.log, ...(binding.folder === undefined ? {} : { folder: binding.folder }) };
+    const trusted = checked.trusted.filter((f) => f.log === binding.folder);
+    const lakeNext = nextOffsets(trusted, binding.folder);
+    const resume = { lakeNext, ignoreCommitted: options.ignoreCommitted, warn };
     const { resumed, ends } = await resumeLanding(consumer, log, topics, resume);
+    const plan = await planRefill({
+      consumer,
+      log,
+      store,
+      resumed,
+      trusted,
+      rejected: checked.rejected.map((r) => r.file).filter((f) => f.log === binding.folder),
+      lost: (await readLostRanges(store)).filter((l) => l.log === binding.folder && topics.includes(l.topic)),
+      folder: binding.folder,
+      everyGap: options.ignoreCommitted,
+      warn,
+    });
+    stats.lost = plan.lost;
     stats.resumedFrom = resumed;
     duck = await openDuckSession({ tempDirectory: duckTempDirectory(config.dataDir) });
     writer = new RawFileWriter({
@@ -153,6 +200,7 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
       log,
       deadLetterTopic,
       group,
+      logFolder: binding.folder,
       onFile: (file) => {
         const totals = stats[file.kind];
         totals.files++;
@@ -165,6 +213,8 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
       },
     });
     const stoppedBy = await landRecords({
+      plan,
+      newestDates: newestDates(trusted),
       consumer,
       writer,
       datasets,
@@ -188,7 +238,31 @@ export async function runLandingSink(options: LandingOptions): Promise<LandingSt
   return stats;
 }
 
+/** The date of each partition's newest landed file, for files of dead letters alone. */
+function newestDates(files: readonly LandedObject[]): Map<string, string> {
+  const newest = new Map<string, LandedObject>();
+  for (const f of files) {
+    const key = partitionKey(f.topic, f.partition);
+    if ((newest.get(key)?.lastOffset ?? -1) < f.lastOffset) newest.set(key, f);
+  }
+  return new Map([...newest].map(([key, f]) => [key, f.date]));
+}
+
+/**
+ * The date folder of a file of dead letters alone in a partition with no file yet: the message's event
+ * time when it is a plausible date (from LAMBDA_IOT_EVENT_TIME_MIN to a day from now), else today.
+ */
+function deadLetterDate(ms: number, eventTimeMin: string): string {
+  const now = Date.now();
+  const plausible = Number.isFinite(ms) && ms >= Date.parse(eventTimeMin) && ms <= now + DAY_MS;
+  return utcDate(plausible ? ms : now);
+}
+
 interface LandingRun {
+  /** Which records to land (ranges landed again, then the tail). */
+  plan: RefillPlan;
+  /** The date of each partition's newest trusted file (`${topic}\u0000${partition}`). */
+  newestDates: Map<string, string>;
   consumer: Consumer;
   writer: RawFileWriter;
   /** The dataset of each landed topic. */
@@ -213,8 +287,13 @@ async function landRecords(run: LandingRun): Promise<ConsumeLoopResult['stoppedB
   const live = !options.untilEnd && options.idleMs === undefined;
   const reportDue = intervalGate(options.reportEveryMs ?? PROGRESS_INTERVAL_MS);
 
+  for (const [key, date] of run.newestDates) {
+    const [topic, partition] = key.split('\u0000');
+    files.knowDate(topic!, Number(partition), date);
+  }
   const handle = async (batch: LogRecord[]) => {
     for (const record of batch) {
+      if (!run.plan.wanted(record.topic, record.partition, record.offset)) continue;
       const dataset = datasets.get(record.topic)!;
       const v = validateMessage(dataset.contract, record.value, {
         maxBytes: config.maxMessageBytes,
@@ -222,6 +301,8 @@ async function landRecords(run: LandingRun): Promise<ConsumeLoopResult['stoppedB
       });
       if (!v.ok) {
         writer.reject(record, v.reason);
+        const date = deadLetterDate(record.timestamp, config.eventTimeMin);
+        for (const file of files.addDeadLetter(dataset, record, date)) await writer.write(file);
         continue;
       }
       const ms = v.eventMs ?? Date.parse((v.value as Record<string, string>)[dataset.timeField]!);

@@ -17,7 +17,28 @@ export interface LandedFile {
   firstOffset: number;
   lastOffset: number;
   rows: number;
+  /** Messages of the range that went to iot-dlq. */
+  deadLettered: number;
   bytes: number;
+}
+
+/** Key-value metadata keys of a landed file: what it handled (see verifyLandedFile). */
+export const LANDED_METADATA = {
+  topic: 'lambda_iot_topic',
+  partition: 'lambda_iot_partition',
+  firstOffset: 'lambda_iot_first_offset',
+  lastOffset: 'lambda_iot_last_offset',
+  deadLettered: 'lambda_iot_dead_lettered',
+} as const;
+
+function landedFileMetadata(file: OpenFile): Record<string, string> {
+  return {
+    [LANDED_METADATA.topic]: file.topic,
+    [LANDED_METADATA.partition]: String(file.partition),
+    [LANDED_METADATA.firstOffset]: String(file.firstOffset),
+    [LANDED_METADATA.lastOffset]: String(file.lastOffset),
+    [LANDED_METADATA.deadLettered]: String(file.deadLettered),
+  };
 }
 
 /** A message that failed its contract, and why. */
@@ -35,6 +56,8 @@ export interface RawFileWriterOptions {
   deadLetterTopic: string;
   /** The consumer named in the dead letters. */
   group: string;
+  /** The lake's `log=` folder of the log landed (undefined: the lake's first log). */
+  logFolder?: string;
   /** Each file, once it is durable in the store. */
   onFile: (file: LandedFile) => void;
   /** Dead letters, once the log acknowledged them. */
@@ -63,7 +86,6 @@ export class RawFileWriter {
 
   /** Starts writing a file once the previous write is done (resolves when it started, not when durable). */
   async write(file: OpenFile): Promise<void> {
-    if (file.rows === 0) return;
     await this.writing;
     const letters = this.takeRejected();
     this.writing = this.store(file, letters);
@@ -98,7 +120,7 @@ export class RawFileWriter {
   private async store(file: OpenFile, letters: Rejected[]): Promise<void> {
     await this.writeLetters(letters);
     const { duck, store, tmpDir } = this.options;
-    const bytes = await encodeRawParquet(duck, file.dataset, file.columns, tmpDir);
+    const bytes = await encodeRawParquet(duck, file.dataset, file.columns, tmpDir, landedFileMetadata(file));
     const name = {
       kind: file.dataset.kind,
       topic: file.topic,
@@ -106,8 +128,15 @@ export class RawFileWriter {
       date: file.date,
       firstOffset: file.firstOffset,
       lastOffset: file.lastOffset,
+      ...(this.options.logFolder === undefined ? {} : { log: this.options.logFolder }),
     };
-    const landed: LandedFile = { key: rawFileKey(name), ...name, rows: file.rows, bytes: bytes.byteLength };
+    const landed: LandedFile = {
+      key: rawFileKey(name),
+      ...name,
+      rows: file.rows,
+      deadLettered: file.deadLettered,
+      bytes: bytes.byteLength,
+    };
     await store.put(landed.key, bytes, { contentType: 'application/vnd.apache.parquet' });
     crashPoint('land:after-put');
     this.options.onFile(landed);

@@ -8,6 +8,8 @@ import { utcDate } from '../time/utcTime.js';
  * The date is the event date (UTC) of every row in the file; the name says which contiguous offset range
  * of which log partition the file holds, so writing it again after a crash replaces it instead of
  * duplicating it, and the highest landed offset per partition can be read from the names alone.
+ * A lake that holds a second log (`land --new-log`) keeps that log's files one folder deeper,
+ * `raw/{kind}/date=YYYY-MM-DD/log={n}/{topic}-…parquet`, so offsets of two logs never share a name.
  */
 
 /** The raw datasets: one per landed topic (reviews: iot-anomaly-reviews, the only human-made data). */
@@ -28,11 +30,14 @@ export interface RawFileName {
   /** First and last offset of the rows (inclusive); rows between them that were invalid went to iot-dlq. */
   firstOffset: number;
   lastOffset: number;
+  /** The lake's name of the log the rows came from (`log=` folder), e.g. "2"; undefined for the lake's first log. */
+  log?: string;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FILE = /^(.+)-(\d{1,10})-(\d{1,16})-(\d{1,16})\.parquet$/;
 const DATE_PART = /^date=(\d{4}-\d{2}-\d{2})$/;
+const LOG_PART = /^log=([A-Za-z0-9_-]{1,64})$/;
 
 /** Whether a YYYY-MM-DD string names a real calendar date. */
 export function isCalendarDate(date: string): boolean {
@@ -62,23 +67,40 @@ export function rawFileKey(file: RawFileName): string {
       `raw file offsets rejected: partition ${file.partition}, offsets ${file.firstOffset}–${file.lastOffset}`,
     );
   }
+  if (file.log !== undefined && !LOG_PART.test(`log=${file.log}`)) {
+    throw new InvalidArgumentError(`raw file log name rejected: '${file.log}'`);
+  }
   return objectKey(
     RAW_ROOT,
     file.kind,
     `date=${file.date}`,
+    ...(file.log === undefined ? [] : [`log=${file.log}`]),
     `${file.topic}-${file.partition}-${file.firstOffset}-${file.lastOffset}.parquet`,
   );
 }
 
-/** The date of a key under `raw/{kind}/date=YYYY-MM-DD/…`, or undefined when it is not laid out so. */
-export function rawKeyDate(key: string): { kind: RawKind; date: string } | undefined {
+/**
+ * The partition a landed file belongs to, for maps over partitions: topic and partition, and the log
+ * folder when the file is not of the lake's first log (`log=2/iot-telemetry:0`).
+ */
+export function landedPartitionKey(file: Pick<RawFileName, 'topic' | 'partition' | 'log'>): string {
+  return `${file.log === undefined ? '' : `log=${file.log}/`}${file.topic}:${file.partition}`;
+}
+
+/**
+ * The date of a key under `raw/{kind}/date=YYYY-MM-DD/…` (or `…/date=YYYY-MM-DD/log={n}/…`), or undefined
+ * when it is not laid out so.
+ */
+export function rawKeyDate(key: string): { kind: RawKind; date: string; log?: string } | undefined {
   const parts = key.split('/');
-  if (parts.length !== 4 || parts[0] !== RAW_ROOT) return undefined;
+  if ((parts.length !== 4 && parts.length !== 5) || parts[0] !== RAW_ROOT) return undefined;
   const kind = parts[1] as RawKind;
   if (!RAW_KINDS.includes(kind)) return undefined;
   const date = DATE_PART.exec(parts[2]!)?.[1];
   if (date === undefined || !isCalendarDate(date)) return undefined;
-  return { kind, date };
+  if (parts.length === 4) return { kind, date };
+  const log = LOG_PART.exec(parts[3]!)?.[1];
+  return log === undefined ? undefined : { kind, date, log };
 }
 
 /**

@@ -42,8 +42,8 @@ const CHUNK_ROWS = 2048;
 /**
  * Encodes rows of one raw dataset (given column by column) as a Parquet file (snappy, DuckDB's writer)
  * and returns its bytes. The columns go into a DuckDB staging table in data chunks, then
- * `COPY (SELECT …) TO` a temporary file under `tmpDir` casts them to the dataset's types; the file is
- * removed afterwards.
+ * `COPY (SELECT …) TO` a temporary file under `tmpDir` casts them to the dataset's types, with `metadata`
+ * as the file's key-value metadata (keys are plain identifiers); the file is removed afterwards.
  * @example const bytes = await encodeRawParquet(duck, RAW_TELEMETRY, columns, path.join(dataDir, 'tmp'));
  */
 export async function encodeRawParquet(
@@ -51,6 +51,7 @@ export async function encodeRawParquet(
   dataset: RawDataset<never>,
   columns: RawColumns,
   tmpDir: string,
+  metadata: Record<string, string> = {},
 ): Promise<Uint8Array> {
   const table = `landing_${dataset.kind}`;
   const staging = dataset.columns.map((c) => STAGING[c.type]);
@@ -80,8 +81,10 @@ export async function encodeRawParquet(
     } finally {
       appender.closeSync();
     }
+    const kv = Object.entries(metadata).map(([k, v]) => `${k}: ${sqlString(v)}`);
     await duck.run(
-      `COPY (SELECT ${select} FROM ${table}) TO ${sqlString(file)} (FORMAT PARQUET, COMPRESSION snappy)`,
+      `COPY (SELECT ${select} FROM ${table}) TO ${sqlString(file)} (FORMAT PARQUET, COMPRESSION snappy` +
+        `${kv.length > 0 ? `, KV_METADATA {${kv.join(', ')}}` : ''})`,
     );
     return fs.readFileSync(file);
   } finally {

@@ -162,6 +162,18 @@ export function describeLogContract(name: string, open: () => Promise<LogFixture
       }
     });
 
+    it('says which log it is: the same identity through every handle on it', async () => {
+      const log = setup();
+      const identity = await log.identity();
+      expect(identity).toEqual({ kind: log.kind, id: expect.stringMatching(/^\S+$/) });
+      const other = await fixture!.reopen();
+      try {
+        expect(await other.identity()).toEqual(identity);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('refuses to commit without a group', async () => {
       const log = setup();
       await log.ensureTopic(topic('h'));

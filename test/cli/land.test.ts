@@ -7,6 +7,7 @@ import { GROUPS, topicName } from '../../src/config/names.js';
 import { openLakeReader } from '../../src/lake/lakeReader.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { runCli, tempDataDir } from '../support/cli.js';
+import { kafkaForTests, randomPrefix, requireService } from '../support/services.js';
 
 const SIMULATE = ['simulate', '--devices', '3', '--days', '2', '--seed', '5'];
 
@@ -188,4 +189,85 @@ describe('lambda-iot land', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/lake key part rejected: '\.\.'/);
   });
+
+  it('refuses to land a reset log into the old lake, naming both logs; --new-log lands it beside the old one', async () => {
+    const dataDir = tempDataDir('land-reset');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir, LAMBDA_IOT_BUS: 'embedded' };
+    const first = await runCli([...SIMULATE, '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect((await runCli(['land', '--until-idle', '1s'], env)).code).toBe(0);
+    const one = JSON.parse(first.stdout).produced as { telemetry: number; events: number };
+
+    // The log is reset: its database is removed and another plant is simulated into a new one.
+    fs.rmSync(path.join(dataDir, 'log'), { recursive: true, force: true });
+    const second = await runCli(['simulate', '--devices', '2', '--days', '1', '--seed', '6', '--json'], env);
+    expect(second.code, second.stderr).toBe(0);
+    const two = JSON.parse(second.stdout).produced as { telemetry: number; events: number };
+    expect(two.telemetry).toBeGreaterThan(0);
+
+    const refused = await runCli(['land', '--until-idle', '1s'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /lake log mismatch: the lake was landed from embedded log [0-9a-f]{16} \(recorded in landing\/logs\.json\), but this log is embedded log [0-9a-f]{16}\./,
+    );
+    expect(refused.stderr).toContain('fresh lake');
+    expect(refused.stderr).toContain("'lambda-iot land --new-log'");
+
+    const landed = await runCli(['land', '--until-idle', '1s', '--new-log', '--json'], env);
+    expect(landed.code, landed.stderr).toBe(0);
+    expect(JSON.parse(landed.stdout).log.folder).toBe('2');
+    const config = loadConfig(env);
+    const store = await openObjectStore(config);
+    const lake = await openLakeReader(store, { dataDir });
+    try {
+      // Nothing lost, nothing twice: per log, distinct (partition, offset) = rows = messages.
+      for (const [kind, view] of [
+        ['telemetry', 'raw_telemetry'],
+        ['events', 'raw_events'],
+      ] as const) {
+        const byLog = async (log: string | undefined) => {
+          const keys = lake.files[kind].filter((f) => f.landed?.log === log).map((f) => f.key);
+          if (keys.length === 0) return { rows: 0, distinct: 0 };
+          const [row] = await lake.query<{ rows: number; distinct: number }>(
+            `SELECT count(*) AS rows, count(DISTINCT (source_partition, source_offset)) AS distinct FROM ${lake.source(keys)}`,
+          );
+          return row;
+        };
+        expect(await byLog(undefined)).toEqual({ rows: one[kind], distinct: one[kind] });
+        expect(await byLog('2')).toEqual({ rows: two[kind], distinct: two[kind] });
+        const [all] = await lake.query<{ rows: number }>(`SELECT count(*) AS rows FROM ${view}`);
+        expect(all!.rows).toBe(one[kind] + two[kind]);
+      }
+    } finally {
+      lake.close();
+      await store.close();
+    }
+  }, 240_000);
+});
+
+const kafka = await kafkaForTests();
+describe.runIf(
+  requireService('Kafka (librdkafka mock cluster)', kafka !== undefined, 'set LAMBDA_IOT_TEST_KAFKA_BROKERS'),
+)('lambda-iot land, embedded then Kafka', () => {
+  it('refuses to land a Kafka log into a lake landed from the embedded log', async () => {
+    const dataDir = tempDataDir('land-switch');
+    const env = { LAMBDA_IOT_DATA_DIR: dataDir, LAMBDA_IOT_BUS: 'embedded' };
+    expect((await runCli(SIMULATE, env)).code).toBe(0);
+    expect((await runCli(['land', '--until-idle', '1s'], env)).code).toBe(0);
+    const before = fs.readdirSync(path.join(dataDir, 'lake', 'raw'), { recursive: true }).sort();
+
+    const onKafka = {
+      ...env,
+      LAMBDA_IOT_BUS: 'kafka',
+      LAMBDA_IOT_KAFKA_BROKERS: kafka!.brokers,
+      LAMBDA_IOT_NAME_PREFIX: randomPrefix(),
+      LAMBDA_IOT_SESSION_TIMEOUT_MS: '6000',
+    };
+    const refused = await runCli(['land', '--until-idle', '1s'], onKafka);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /lake log mismatch: the lake was landed from embedded log [0-9a-f]{16} .*, but this log is kafka cluster \S+\./,
+    );
+    expect(fs.readdirSync(path.join(dataDir, 'lake', 'raw'), { recursive: true }).sort()).toEqual(before);
+  }, 240_000);
 });

@@ -37,9 +37,12 @@ describe('OpenFileBuffer', () => {
     expect(buffer.firstOpenOffset('iot-telemetry', 0)).toBeUndefined();
 
     expect(buffer.add(dataset, record(3), value, T0)).toEqual([]);
-    // Offset 4 was dead-lettered: the next file still starts at 3 and ends at 6.
+    // Offset 4 was dead-lettered: the file still covers it, 3–5, with two rows and one dead letter.
+    expect(buffer.addDeadLetter(dataset, record(4), '2030-01-01')).toEqual([]);
     expect(buffer.add(dataset, record(5), value, T0)).toEqual([]);
-    expect(offsets(buffer.add(dataset, record(6), value, T0 + DAY))).toEqual(['2025-04-01 3-5']);
+    const cut = buffer.add(dataset, record(6), value, T0 + DAY);
+    expect(offsets(cut)).toEqual(['2025-04-01 3-5']);
+    expect(cut[0]).toMatchObject({ rows: 2, deadLettered: 1 });
     expect(buffer.firstOpenOffset('iot-telemetry', 0)).toBe(6);
     expect(buffer.add(dataset, record(7), value, T0 + DAY)).toEqual([]);
     // One row per file: each row is cut at once, whatever its date.
@@ -63,5 +66,29 @@ describe('OpenFileBuffer', () => {
     buffer.add(dataset, record(11, 1), value, T0);
     expect(buffer.takeAll().map((f) => [f.partition, f.firstOffset, f.rows])).toEqual([[1, 11, 1]]);
     expect(buffer.firstOpenOffset('iot-telemetry', 1)).toBeUndefined();
+  });
+
+  it('lands dead letters alone as a file without rows, dated like the partition, and cuts where offsets jump', () => {
+    const buffer = new OpenFileBuffer(100);
+    buffer.knowDate('iot-telemetry', 0, '2025-03-31');
+    expect(buffer.addDeadLetter(dataset, record(10), '2030-01-01')).toEqual([]);
+    expect(buffer.addDeadLetter(dataset, record(11), '2030-01-01')).toEqual([]);
+    expect(buffer.firstOpenOffset('iot-telemetry', 0)).toBe(10);
+    // A row of another date cuts the dead letters' file; a jump in offsets (a range skipped) cuts too.
+    const [letters] = buffer.add(dataset, record(12), value, T0);
+    expect(letters).toMatchObject({
+      date: '2025-03-31',
+      firstOffset: 10,
+      lastOffset: 11,
+      rows: 0,
+      deadLettered: 2,
+    });
+    expect(offsets(buffer.add(dataset, record(20), value, T0))).toEqual(['2025-04-01 12-12']);
+    expect(offsets(buffer.addDeadLetter(dataset, record(30), '2030-01-01'))).toEqual(['2025-04-01 20-20']);
+    // A partition with no file yet dates its dead letters by the next row, else by the date given.
+    buffer.addDeadLetter(dataset, record(0, 1), '2030-01-01');
+    expect(buffer.add(dataset, record(1, 1), value, T0 + DAY)).toEqual([]);
+    buffer.addDeadLetter(dataset, record(0, 2), '2025-04-05');
+    expect(offsets(buffer.takeAll())).toEqual(['2025-04-01 30-30', '2025-04-02 0-1', '2025-04-05 0-0']);
   });
 });

@@ -42,6 +42,10 @@ create table if not exists group_members (
   pid           integer not null,
   heartbeat_at  integer not null
 );
+create table if not exists log_meta (
+  key    text primary key,
+  value  text not null
+);
 `;
 
 /**

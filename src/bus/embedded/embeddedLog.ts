@@ -7,6 +7,7 @@ import type {
   Consumer,
   ConsumerOptions,
   Log,
+  LogIdentity,
   PartitionOffsets,
   ProduceRecord,
   TopicPartitionOffset,
@@ -149,6 +150,16 @@ export class EmbeddedLog implements Log {
     }
     if (now - this.lastMaintenance >= this.maintenanceIntervalMs) this.maintain();
     return result;
+  }
+
+  /** The log id: 16 random hex digits, created once with the log (the first time it is asked for). */
+  async identity(): Promise<LogIdentity> {
+    this.assertOpen();
+    this.db
+      .prepare("insert or ignore into log_meta (key, value) values ('log_id', lower(hex(randomblob(8))))")
+      .run();
+    const row = this.db.prepare("select value from log_meta where key = 'log_id'").get() as { value: string };
+    return { kind: this.kind, id: row.value };
   }
 
   async listTopics(): Promise<string[]> {

@@ -8,6 +8,7 @@ import type {
   Consumer,
   ConsumerOptions,
   Log,
+  LogIdentity,
   PartitionOffsets,
   ProduceRecord,
   TopicPartitionOffset,
@@ -141,6 +142,16 @@ export class KafkaLog implements Log {
       next.set(partition, offset + 1);
       return { topic, partition, offset };
     });
+  }
+
+  /** The cluster id (DescribeCluster); a topic deleted and created again is caught by the lake's offset check. */
+  async identity(): Promise<LogIdentity> {
+    try {
+      const cluster = await this.admin.describeCluster();
+      return { kind: this.kind, id: cluster.clusterId };
+    } catch (error) {
+      throw wrap('describe cluster', error);
+    }
   }
 
   async listTopics(): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { describeLogTarget } from '../../bus/openLog.js';
+import { CliError, LakeLogMismatchError } from '../../errors.js';
 import type { LandingStats } from '../../lake/landingSink.js';
 import { runLandingSink } from '../../lake/landingSink.js';
 import { formatBytes, formatCount } from '../../util/format.js';
@@ -24,6 +25,19 @@ function formatResume(s: LandingStats): string {
   return lines.length > 0 ? `resumed:\n${lines.join('\n')}\n` : '';
 }
 
+interface LandOptions {
+  untilIdle?: number | boolean;
+  ignoreCommitted?: boolean;
+  newLog?: boolean;
+  json?: boolean;
+}
+
+/** A lake of another log: the user chooses how to proceed (exit 2, like a usage error). */
+function refuseAnotherLog(error: unknown): never {
+  if (error instanceof LakeLogMismatchError) throw new CliError(error.message, { exitCode: 2, cause: error });
+  throw error;
+}
+
 export function registerLand(program: Command): void {
   program
     .command('land')
@@ -45,7 +59,11 @@ export function registerLand(program: Command): void {
     )
     .option(
       '--ignore-committed',
-      "resume only from the lake's file names, ignoring committed offsets (re-land after deleting raw files)",
+      "resume only from the lake's file names, ignoring committed offsets, and land again every gap between landed files (after deleting raw files); offsets the log no longer holds are recorded under raw/_lost/",
+    )
+    .option(
+      '--new-log',
+      'land a log the lake does not hold (a reset log, another cluster) beside the old one, under raw/{kind}/date=…/log={n}/, instead of refusing',
     )
     .option('--json', 'print the final counters as JSON on stdout')
     .addHelpText(
@@ -53,7 +71,7 @@ export function registerLand(program: Command): void {
       '\nExamples:\n  $ lambda-iot land --until-idle\n  $ lambda-iot land            # live: runs until Ctrl-C\n' +
         '  $ LAMBDA_IOT_STORE=s3 LAMBDA_IOT_S3_ENDPOINT=http://localhost:9000 lambda-iot land --until-idle --json',
     )
-    .action(async (options: { untilIdle?: number | boolean; ignoreCommitted?: boolean; json?: boolean }) => {
+    .action(async (options: LandOptions) => {
       const idleMs = untilIdleMs(options.untilIdle);
       await withCliStack(async (stack) => {
         const { config } = stack;
@@ -73,11 +91,12 @@ export function registerLand(program: Command): void {
             idleMs,
             signal: stop.signal,
             ignoreCommitted: options.ignoreCommitted,
+            newLog: options.newLog,
             onWarning: (message) => say(`warning: ${message}`),
             onStats: (s, final) => {
               if (!final && !options.json) say(formatLandingStats(s));
             },
-          });
+          }).catch(refuseAnotherLog);
           if (options.json) return printJson(stats);
           return writeOut(`${formatResume(stats)}${formatLandingStats(stats)}\n`);
         } finally {
