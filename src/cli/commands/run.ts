@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeDuplicates } from '../../batch/duplicates.js';
 import { DEFAULT_PLANT } from '../../ingest/simulationOptions.js';
 import { landedRows } from '../../lake/landingSink.js';
 import { RAW_KINDS } from '../../lake/rawLayout.js';
@@ -60,6 +61,8 @@ export function formatSummary(s: PipelineSummary): string {
       `batch      gold ${b.range.from} … ${b.range.to}: ${b.tables.map((t) => `${t.table.split('.')[1]} ${formatCount(t.rows)}`).join(', ')} rows`,
       `           audits ${b.audits.length - failed.length}/${b.audits.length} passed; ${b.published ? `published to main at commit ${b.mainHash.slice(0, 12)}` : `NOT published (${failed.map((a) => a.name).join('; ')}), branch ${b.branch}`}`,
     );
+    const duplicates = describeDuplicates(b.duplicates);
+    if (duplicates !== undefined) lines.push(`           ${duplicates}`);
     if (b.quality?.rocAuc != null) {
       lines.push(
         `           failure_risk_score vs failures within ${b.quality.horizonDays} days: ROC AUC ${b.quality.rocAuc.toFixed(2)}, precision@${b.quality.k} ${formatPercent(b.quality.precisionAtK)} (base rate ${formatPercent(b.quality.baseRate)})`,
