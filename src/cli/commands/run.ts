@@ -108,27 +108,35 @@ export function formatSummary(s: PipelineSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
+type RunOptions = { devices: number; days: number; seed: number; again?: boolean; json?: boolean };
+
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
       'Run the whole pipeline on the configured stack (embedded defaults: no services needed) and print a summary.\n\n' +
         'Repeatable: an existing data directory is reused, and a simulation already in the log is not produced again. ' +
+        'Another plant (another seed) on dates the data directory holds is refused (exit 2): use a fresh ' +
+        'LAMBDA_IOT_DATA_DIR, or --again. ' +
         'This is what `npm start` runs.',
     )
     .option('--devices <n>', 'devices in the plant', positiveInt, DEFAULT_PLANT.devices)
     .option('--days <d>', 'days of history', positiveNumber, DEFAULT_PLANT.days)
     .option('--seed <n>', 'random seed', positiveInt, DEFAULT_PLANT.seed)
+    .option(
+      '--again',
+      'produce the simulation even if it is already in the log, or another plant (another seed) is in this data directory on the same dates',
+    )
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nExamples:\n  $ npm start\n  $ lambda-iot run --devices 3 --days 2 --json')
-    .action(async (options: { devices: number; days: number; seed: number; json?: boolean }) => {
+    .action(async (options: RunOptions) => {
       await withCliStack(async (stack) => {
         const stop = stopSignal();
         const progress = createProgress('simulate', !options.json && process.stderr.isTTY === true);
         try {
           const summary = await runPipeline(
             stack,
-            { devices: options.devices, days: options.days, seed: options.seed },
+            { devices: options.devices, days: options.days, seed: options.seed, again: options.again },
             {
               signal: stop.signal,
               onProgress: (_step, fraction) => progress.update(fraction),
