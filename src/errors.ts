@@ -174,3 +174,15 @@ export class CliError extends KitError {
     this.exitCode = options.exitCode ?? 1;
   }
 }
+
+/**
+ * A simulation refused because the data directory already holds another plant on overlapping dates (its
+ * readings would mix with that plant's in the lake and Gold). Exits 2: the fix is a fresh data directory
+ * or `--again`.
+ */
+export class SimulationConflictError extends CliError {
+  constructor(message: string, context: { runId: string; dataDir: string }) {
+    super(message, { exitCode: 2 });
+    Object.assign(this.context, context);
+  }
+}

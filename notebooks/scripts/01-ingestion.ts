@@ -231,8 +231,10 @@ lake.close();
 
 // ## What's next
 //
-// - Change the seed or the number of devices in step 2 and run the notebook again: a new simulation is
-//   produced beside the old one, an identical one is skipped.
+// - Try another seed in a fresh data directory: change the name in `useNotebookDataDir('01-ingestion')` in
+//   step 1 (e.g. `'01-ingestion-seed7'`) and the seed in step 2, then run the notebook again. A second plant
+//   in the same data directory is refused (its readings would mix with the first plant's in the lake); the
+//   same simulation again is skipped, and more devices or days of the same seed are added.
 // - Point the same notebook at Kafka: set `LAMBDA_IOT_BUS=kafka` and `LAMBDA_IOT_KAFKA_BROKERS` before
 //   starting Jupyter. Nothing else changes.
 // - Look at the same log and lake from a terminal:

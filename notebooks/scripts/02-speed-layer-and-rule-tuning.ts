@@ -384,8 +384,9 @@ displayTable(tabulateAnomalyCounts({ 'reference@1': summary, 'tuned@1': shadowSu
 //
 // ## What's next
 //
-// - Tune on a bigger plant and check on another: change `devices` and `seed` in step 1 (a new simulation is
-//   produced beside the old one), or see the README's table for 50 devices × 30 days, tuned on seed 1 and
+// - Tune on a bigger plant and check on another: change `devices` and `seed` in step 1 and give the notebook
+//   a fresh data directory (another name in `useNotebookDataDir(…)`: one data directory holds one plant, a
+//   second seed there is refused), or see the README's table for 50 devices × 30 days, tuned on seed 1 and
 //   checked on seed 2.
 // - The same from a terminal, on this notebook's log (set `LAMBDA_IOT_DATA_DIR=data/notebooks/02-speed-layer-and-rule-tuning`):
 //   `npx lambda-iot rules tune --metric temperature --range 26:34:0.25 --budget 0.4` prints the sweep of step 7

@@ -11,3 +11,8 @@ SELECT device_id, event_timestamp, days_since_last_event FROM (
 -- test: is_failure and is_maintenance follow event_type
 SELECT device_id, event_timestamp, event_type FROM silver_events
 WHERE is_failure <> (event_type = 'failure') OR is_maintenance <> (event_type = 'maintenance');
+
+-- test: key (device_id, event_timestamp, event_type) unique and not null (duplicates deduplicated)
+SELECT device_id, event_timestamp, event_type, count(*) AS n FROM silver_events
+GROUP BY device_id, event_timestamp, event_type
+HAVING count(*) > 1 OR device_id IS NULL OR event_timestamp IS NULL OR event_type IS NULL;

@@ -20,6 +20,7 @@ import {
   rangeProblem,
   type SkippedRawFile,
 } from './batchPlan.js';
+import { countDuplicates, type Duplicates, describeDuplicates } from './duplicates.js';
 import { landedRangesAudit } from './landedRangesAudit.js';
 import { buildModel, MODELS, type ModelName } from './models.js';
 import { type PredictionQuality, predictionQuality } from './quality.js';
@@ -62,6 +63,8 @@ export interface BatchResult {
   /** Raw files not read because their date folder lies outside the plausible event-time window. */
   skipped: SkippedRawFile[];
   models: { model: ModelName; rows: number; ms: number }[];
+  /** Raw rows silver dropped on the rebuilt days as copies of a reading or event it kept (zero when none). */
+  duplicates: Duplicates;
   tables: TableWrite[];
   /** Every audit: the run's checks and every model's SQL tests; `error` when an audit could not run. */
   audits: BatchAuditResult[];
@@ -216,7 +219,19 @@ async function runOnce(
         `${plausible.from} … ${plausible.to} (LAMBDA_IOT_EVENT_TIME_MIN to now + 24 h); move it away`,
     );
   }
-  const base = { runId, reason, skipped, staleBranches, models: [], tables: [], audits: [], mainHash };
+  const none = { dropped: 0, differing: 0 };
+  const duplicates = { telemetry: none, events: none };
+  const base = {
+    runId,
+    reason,
+    skipped,
+    staleBranches,
+    models: [],
+    duplicates,
+    tables: [],
+    audits: [],
+    mainHash,
+  };
   if (range === null) return { ...base, range: null, published: false };
   step('plan', `dates ${range.from} … ${range.to} (${reason})`);
   // Telemetry from the first baseline day; events from the beginning (days_since_maintenance needs them all);
@@ -236,6 +251,9 @@ async function runOnce(
   try {
     const models = await buildModels(lake.duck, range, options, step);
     stopIfAborted(options.signal, 'before writing Gold');
+    const duplicates = await countDuplicates(lake.duck, range);
+    const dropped = describeDuplicates(duplicates);
+    if (dropped !== undefined) step('silver', dropped);
     const { wap, audits } = await publishGold(ctx, options, { runId, plan: { ...plan, range } }, step);
     step('quality', 'failure_risk_score against the failures that followed');
     const quality = await predictionQuality(lake.duck, options.horizonDays ?? 3);
@@ -243,6 +261,7 @@ async function runOnce(
       ...base,
       range,
       models,
+      duplicates,
       tables: wap.written,
       audits,
       published: wap.published,

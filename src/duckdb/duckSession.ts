@@ -102,10 +102,11 @@ export async function openDuckSession(options: DuckSessionOptions = {}): Promise
 
 /**
  * `read_parquet([…])` over local files, columns matched by name across files (a column some files lack reads
- * as NULL there) and folder names never read as columns.
+ * as NULL there) and folder names never read as columns; with `filenameColumn`, each row's file path in that column.
  */
-export function readParquetSql(paths: readonly string[]): string {
-  return `read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true, hive_partitioning = false)`;
+export function readParquetSql(paths: readonly string[], filenameColumn?: string): string {
+  const filename = filenameColumn === undefined ? '' : `, filename = ${sqlString(filenameColumn)}`;
+  return `read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true, hive_partitioning = false${filename})`;
 }
 
 /** The column names a query or table expression (usable after FROM) gives. */

@@ -77,7 +77,11 @@ export const RAW_VIEWS: Record<RawKind, string> = {
   reviews: 'raw_reviews',
 };
 
-/** DuckDB over the lake's raw files: views `raw_telemetry`, `raw_events` and `raw_anomalies`, in a UTC session. */
+/**
+ * DuckDB over the lake's raw files: views `raw_telemetry`, `raw_events` and `raw_anomalies`, in a UTC session.
+ * Each view has the landing columns (rawSchema.ts), then `source_file` (the key of the file a row was read
+ * from: with source_partition and source_offset, a row's lineage), then any extra columns of files dropped in by hand.
+ */
 export interface LakeReader {
   readonly duck: DuckSession;
   /** The files behind each view. */
@@ -141,6 +145,22 @@ async function probeFooters(
   return undefined;
 }
 
+/** The column each view adds: the lake key of the row's file. */
+export const SOURCE_FILE_COLUMN = 'source_file';
+
+/**
+ * SQL turning DuckDB's file path column into the lake key: every local path is a common folder followed by
+ * the key (the local store's root, or the reader's folder of S3 copies), so the key is what follows it.
+ */
+function sourceFileSql(files: readonly { key: string; path: string }[]): string {
+  const prefixes = new Set(
+    files.map((f) => (f.path.endsWith(f.key) ? f.path.slice(0, f.path.length - f.key.length) : '\0')),
+  );
+  const [prefix] = [...prefixes];
+  if (prefixes.size !== 1 || prefix === '\0') return `"${SOURCE_FILE_COLUMN}"`;
+  return `substr("${SOURCE_FILE_COLUMN}", ${prefix!.length + 1}) AS "${SOURCE_FILE_COLUMN}"`;
+}
+
 /**
  * Opens DuckDB over the raw files of a date range: `raw_telemetry`, `raw_events` and `raw_anomalies` are views over the
  * files (columns by name, so files written by hand with fewer columns read as nulls there). Local
@@ -179,7 +199,9 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
         await duck.run(
           rawTableDdl(RAW_DATASETS[kind], `${view}_empty`).replace('CREATE TABLE', 'CREATE TEMP TABLE'),
         );
-        await duck.run(`CREATE TEMP VIEW ${view} AS SELECT * FROM ${view}_empty`);
+        await duck.run(
+          `CREATE TEMP VIEW ${view} AS SELECT *, CAST(NULL AS VARCHAR) AS "${SOURCE_FILE_COLUMN}" FROM ${view}_empty`,
+        );
       } else {
         // Every landing column, by name and type, whether or not the files have it (files dropped in by
         // hand may lack some: those read as NULL); extra columns of such files are kept after them.
@@ -190,10 +212,15 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
             : `CAST(NULL AS ${c.type}) AS "${c.name}"`,
         );
         const extra = [...names]
-          .filter((n) => !RAW_DATASETS[kind].columns.some((c) => c.name === n))
+          .filter((n) => n !== SOURCE_FILE_COLUMN && !RAW_DATASETS[kind].columns.some((c) => c.name === n))
           .map((n) => `"${n}"`);
+        const file = sourceFileSql(keys.map((key) => ({ key, path: local.get(key)! })));
+        const from = readParquetSql(
+          keys.map((key) => local.get(key)!),
+          SOURCE_FILE_COLUMN,
+        );
         await duck.run(
-          `CREATE TEMP VIEW ${view} AS SELECT ${[...columns, ...extra].join(', ')} FROM ${source(keys)}`,
+          `CREATE TEMP VIEW ${view} AS SELECT ${[...columns, file, ...extra].join(', ')} FROM ${from}`,
         );
       }
     }

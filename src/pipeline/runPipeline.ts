@@ -36,6 +36,8 @@ export interface PipelineOptions {
   seed?: number;
   /** Speed-layer rules. Default: the reference rules. */
   rules?: RuleSet;
+  /** Produce the simulation even if it is already in the log or another plant is on its dates (simulateToLog). */
+  again?: boolean;
 }
 
 export interface PipelineSummary {
@@ -118,6 +120,7 @@ export async function runPipeline(
     config,
     simulation,
     logTarget: describeLogTarget(config),
+    again: options.again,
     signal: effects.signal,
     onProgress: (fraction) => effects.onProgress?.('simulate', fraction),
     onMessage: (m) => simulated.add(m),

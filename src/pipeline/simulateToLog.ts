@@ -8,13 +8,16 @@ import {
   writeGroundTruth,
 } from '../ingest/index.js';
 import { crashPoint } from '../testing/crash.js';
+import { takeExclusiveLock } from '../util/exclusiveLock.js';
 import { yieldToEventLoop } from '../util/yieldToEventLoop.js';
 import {
   groundTruthDir,
   readManifest,
+  refuseOtherPlant,
   type SimulationManifest,
   simulationId,
   simulationRunId,
+  simulationsLockFile,
   writeManifest,
 } from './simulationRun.js';
 
@@ -24,8 +27,13 @@ export interface SimulateToLogOptions {
   simulation: SimulationOptions;
   /** Where the log lives (from describeLogTarget); part of the run's identity. */
   logTarget: string;
-  /** Produce again even if this simulation already went into this log. Default false. */
+  /**
+   * Produce again even if this simulation already went into this log, or the data directory holds another
+   * plant on overlapping dates. Default false.
+   */
   again?: boolean;
+  /** Called when another simulation into this data directory is under way and this one waits for it. */
+  onWait?: () => void;
   /** Messages per produce call. Default 2000. */
   batchSize?: number;
   /** Called after every acknowledged batch with the fraction of simulated time done. */
@@ -46,11 +54,48 @@ export interface SimulateToLogResult {
 /**
  * Produces a simulated history into the log, idempotently: the run's manifest (data dir/simulations/)
  * is checkpointed after every acknowledged batch, a second run of the same simulation into the same log
- * is skipped, and a run that crashed resumes after its last checkpoint (at most one batch repeats).
- * Ground truth goes to data dir/ground-truth/<simulation id>/.
+ * is skipped, and a run that crashed resumes after its last checkpoint (at most one batch repeats, which
+ * silver deduplicates). Runs into one data directory take turns (a lock under simulations/): of two
+ * started together, the second waits and then finds the first's run complete. Unless `again`, a
+ * simulation of another plant on dates the data directory already holds is refused
+ * (SimulationConflictError, see refuseOtherPlant). Ground truth goes to data dir/ground-truth/<simulation id>/.
  * @example await simulateToLog({ log, config, simulation, logTarget: describeLogTarget(config) });
  */
 export async function simulateToLog(options: SimulateToLogOptions): Promise<SimulateToLogResult> {
+  const { config, simulation } = options;
+  const lock = await takeExclusiveLock(simulationsLockFile(config), {
+    signal: options.signal,
+    onWait: options.onWait,
+  });
+  if (lock === undefined) {
+    // Stopped while waiting for another run: nothing produced.
+    const runId = simulationRunId(simulation, options.logTarget);
+    const now = new Date().toISOString();
+    const manifest: SimulationManifest = readManifest(config, runId) ?? {
+      simulationId: simulationId(simulation),
+      runId,
+      options: simulation,
+      logTarget: options.logTarget,
+      status: 'partial',
+      produced: { telemetry: 0, events: 0 },
+      failures: 0,
+      startedAt: now,
+      updatedAt: now,
+    };
+    return { manifest, action: 'interrupted', groundTruthDir: groundTruthDir(config, simulation) };
+  }
+  try {
+    // A run already accepted (complete: skipped; partial: resumed) is never refused afterwards.
+    const known = readManifest(config, simulationRunId(simulation, options.logTarget)) !== undefined;
+    if (!options.again && !known) refuseOtherPlant(config, simulation);
+    return await produceSimulation(options);
+  } finally {
+    lock.release();
+  }
+}
+
+/** simulateToLog's work, under the lock. */
+async function produceSimulation(options: SimulateToLogOptions): Promise<SimulateToLogResult> {
   const { log, config, simulation } = options;
   const runId =
     simulationRunId(simulation, options.logTarget) + (options.again ? `-again-${Date.now()}` : '');

@@ -58,7 +58,7 @@ describe('model SQL tests as publish audits', () => {
       },
     ]);
     // Every other model test ran as an audit too, and passed.
-    expect(result.audits.filter((a) => a.name.startsWith('silver_events: ')).length).toBe(2);
+    expect(result.audits.filter((a) => a.name.startsWith('silver_events: ')).length).toBe(3);
     expect(formatBatch(result)).toMatch(
       /FAIL {2}gold_device_health: no device runs hotter than 50 °C: 1 offending rows/,
     );

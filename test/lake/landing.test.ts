@@ -117,6 +117,7 @@ describe('landing sink (embedded log, local store)', () => {
       signal_strength: 'DOUBLE',
       source_partition: 'INTEGER',
       source_offset: 'BIGINT',
+      source_file: 'VARCHAR',
     });
 
     let key = '';

@@ -38,6 +38,7 @@ const ANOMALY_COLUMNS = {
   confirmed_by: 'VARCHAR',
   source_partition: 'INTEGER',
   source_offset: 'BIGINT',
+  source_file: 'VARCHAR',
 };
 
 describe('landing anomalies (embedded log, local store)', () => {

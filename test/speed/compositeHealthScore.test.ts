@@ -45,7 +45,8 @@ describe('computeCompositeHealthScore', () => {
     try {
       await duck.run(`CREATE TEMP TABLE raw_telemetry (
         device_id VARCHAR, "timestamp" TIMESTAMPTZ, energy_usage DOUBLE,
-        temperature DOUBLE, vibration DOUBLE, signal_strength DOUBLE)`);
+        temperature DOUBLE, vibration DOUBLE, signal_strength DOUBLE,
+        source_partition INTEGER, source_offset BIGINT, source_file VARCHAR)`);
       const appender = await duck.connection.createAppender('raw_telemetry');
       for (const [i, r] of readings.entries()) {
         appender.appendVarchar(String(i).padStart(5, '0'));
@@ -54,6 +55,9 @@ describe('computeCompositeHealthScore', () => {
         appender.appendDouble(r.temperature);
         appender.appendDouble(r.vibration);
         appender.appendDouble(r.signal_strength);
+        appender.appendInteger(0);
+        appender.appendBigInt(BigInt(i));
+        appender.appendNull();
         appender.endRow();
       }
       appender.closeSync();

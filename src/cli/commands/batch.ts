@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { rangeProblem } from '../../batch/batchPlan.js';
+import { describeDuplicates } from '../../batch/duplicates.js';
 import { type BatchResult, runBatch } from '../../batch/runBatch.js';
 import { CliError } from '../../errors.js';
 import { openServing } from '../../serving/openServing.js';
@@ -19,6 +20,9 @@ export function formatBatch(r: BatchResult): string {
     lines.push(
       `  ${m.model.padEnd(28)} ${formatCount(m.rows).padStart(10)} rows ${String(m.ms).padStart(6)} ms`,
     );
+  lines.push(
+    `  duplicates: ${describeDuplicates(r.duplicates) ?? 'none'} (silver keeps one copy of each reading and event)`,
+  );
   lines.push('', 'written on the run branch');
   for (const t of r.tables) {
     lines.push(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeDuplicates } from '../../batch/duplicates.js';
 import { DEFAULT_PLANT } from '../../ingest/simulationOptions.js';
 import { landedRows } from '../../lake/landingSink.js';
 import { RAW_KINDS } from '../../lake/rawLayout.js';
@@ -60,6 +61,8 @@ export function formatSummary(s: PipelineSummary): string {
       `batch      gold ${b.range.from} … ${b.range.to}: ${b.tables.map((t) => `${t.table.split('.')[1]} ${formatCount(t.rows)}`).join(', ')} rows`,
       `           audits ${b.audits.length - failed.length}/${b.audits.length} passed; ${b.published ? `published to main at commit ${b.mainHash.slice(0, 12)}` : `NOT published (${failed.map((a) => a.name).join('; ')}), branch ${b.branch}`}`,
     );
+    const duplicates = describeDuplicates(b.duplicates);
+    if (duplicates !== undefined) lines.push(`           ${duplicates}`);
     if (b.quality?.rocAuc != null) {
       lines.push(
         `           failure_risk_score vs failures within ${b.quality.horizonDays} days: ROC AUC ${b.quality.rocAuc.toFixed(2)}, precision@${b.quality.k} ${formatPercent(b.quality.precisionAtK)} (base rate ${formatPercent(b.quality.baseRate)})`,
@@ -105,27 +108,35 @@ export function formatSummary(s: PipelineSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
+type RunOptions = { devices: number; days: number; seed: number; again?: boolean; json?: boolean };
+
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
       'Run the whole pipeline on the configured stack (embedded defaults: no services needed) and print a summary.\n\n' +
         'Repeatable: an existing data directory is reused, and a simulation already in the log is not produced again. ' +
+        'Another plant (another seed) on dates the data directory holds is refused (exit 2): use a fresh ' +
+        'LAMBDA_IOT_DATA_DIR, or --again. ' +
         'This is what `npm start` runs.',
     )
     .option('--devices <n>', 'devices in the plant', positiveInt, DEFAULT_PLANT.devices)
     .option('--days <d>', 'days of history', positiveNumber, DEFAULT_PLANT.days)
     .option('--seed <n>', 'random seed', positiveInt, DEFAULT_PLANT.seed)
+    .option(
+      '--again',
+      'produce the simulation even if it is already in the log, or another plant (another seed) is in this data directory on the same dates',
+    )
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nExamples:\n  $ npm start\n  $ lambda-iot run --devices 3 --days 2 --json')
-    .action(async (options: { devices: number; days: number; seed: number; json?: boolean }) => {
+    .action(async (options: RunOptions) => {
       await withCliStack(async (stack) => {
         const stop = stopSignal();
         const progress = createProgress('simulate', { enabled: !options.json });
         try {
           const summary = await runPipeline(
             stack,
-            { devices: options.devices, days: options.days, seed: options.seed },
+            { devices: options.devices, days: options.days, seed: options.seed, again: options.again },
             {
               signal: stop.signal,
               onProgress: (_step, fraction) => progress.update(fraction),

@@ -151,7 +151,10 @@ export function registerSimulate(program: Command): void {
     .option('--live', 'stream in real time instead of generating history')
     .option('--rate <r>', 'live mode: readings per second for the whole plant', positiveNumber, 10)
     .option('--duration <duration>', 'live mode: stop after this long (default: until Ctrl-C)', durationMs)
-    .option('--again', 'history mode: produce even if this simulation already went into this log')
+    .option(
+      '--again',
+      'history mode: produce even if this simulation already went into this log, or another plant (seed, profile, cadence, start) is in this data directory on the same dates',
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText(
       'after',
@@ -238,6 +241,7 @@ async function simulateHistoryAction(
     logTarget: describeLogTarget(config),
     again: options.again,
     signal,
+    onWait: () => say('simulate: another simulation into this data directory is under way; waiting for it'),
     onProgress: (fraction, produced) =>
       progress.update(
         fraction,
