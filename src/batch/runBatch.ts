@@ -21,6 +21,7 @@ import {
   type SkippedRawFile,
 } from './batchPlan.js';
 import { buildModel, MODELS, type ModelName } from './models.js';
+import { recordPublishedRun } from './publishedRun.js';
 import { type PredictionQuality, predictionQuality } from './quality.js';
 import { createAuditViews, type TableWrite, writeGold } from './writeGold.js';
 
@@ -226,7 +227,8 @@ async function runOnce(
  * atomic merge into main, or keeps main unchanged and the branch for inspection when an audit fails. A
  * publish that loses to a concurrent one starts the whole run over from the new main (a new branch, new
  * dates, rebuilt tables, new audits), up to `config.publishRetries` more times. Reports how well
- * failure_risk_score ranked the devices that failed within `horizonDays`.
+ * failure_risk_score ranked the devices that failed within `horizonDays`. A run that publishes keeps its
+ * report in <data dir>/batch/last-published.json (`readLastPublishedRun`).
  * @example const result = await runBatch({ config, store, catalog });
  */
 export async function runBatch(options: BatchOptions): Promise<BatchResult> {
@@ -255,5 +257,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
         ),
     },
   );
+  // A later run with nothing new can still show what the publishing run audited and measured.
+  if (result.published && result.range !== null) {
+    recordPublishedRun(options.config.dataDir, { ...result, range: result.range });
+  }
   return { ...result, attempts, elapsedMs: Date.now() - started };
 }
