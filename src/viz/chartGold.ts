@@ -141,8 +141,10 @@ export function chartRocCurve(quality: {
       },
       {
         data: {
-          values: quality.roc.map((p) => ({
+          // `step` keeps the curve's own order: at equal fpr (e.g. 1) sorting by fpr alone may draw it backwards
+          values: quality.roc.map((p, step) => ({
             ...p,
+            step,
             threshold: Number.isFinite(p.threshold) ? p.threshold : null,
           })),
         },
@@ -155,7 +157,7 @@ export function chartRocCurve(quality: {
             title: 'true-positive rate (recall)',
             scale: { domain: [0, 1] },
           },
-          order: { field: 'fpr', type: 'quantitative' },
+          order: { field: 'step', type: 'quantitative' },
           tooltip: [
             { field: 'threshold', type: 'quantitative', format: '.2f' },
             { field: 'fpr', type: 'quantitative', format: '.2f' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartRiskHeatmap, fittedDomain } from '../../src/viz/chartGold.js';
+import { chartRiskHeatmap, chartRocCurve, fittedDomain } from '../../src/viz/chartGold.js';
 import { renderSvg } from '../../src/viz/render.js';
 
 interface Layer {
@@ -54,5 +54,34 @@ describe('fittedDomain', () => {
     expect(fittedDomain([0.9, 0.46, 1, Number.NaN])).toEqual([0.46, 1]);
     expect(fittedDomain([0.5, 0.5])).toEqual([0.475, 0.525]);
     expect(fittedDomain([])).toEqual([0, 1]);
+  });
+});
+
+describe('chartRocCurve', () => {
+  it("draws the points in the curve's own order, so equal false-positive rates do not zigzag", () => {
+    const roc = [
+      { fpr: 0, tpr: 0, threshold: Number.POSITIVE_INFINITY },
+      { fpr: 1, tpr: 0.97, threshold: 0.5 },
+      { fpr: 1, tpr: 1, threshold: 0.4 },
+    ];
+    const spec = chartRocCurve({
+      roc,
+      rocAuc: 0.6,
+      horizonDays: 3,
+      predictions: 10,
+      positives: 3,
+    }) as unknown as {
+      layer: {
+        data: { values: { step?: number; threshold: number | null }[] };
+        encoding: { order?: unknown };
+      }[];
+    };
+    const curve = spec.layer[1]!;
+    expect(curve.encoding.order).toEqual({ field: 'step', type: 'quantitative' });
+    expect(curve.data.values.map((v) => [v.step, v.threshold])).toEqual([
+      [0, null],
+      [1, 0.5],
+      [2, 0.4],
+    ]);
   });
 });

@@ -20,7 +20,7 @@ export function checkCostliestPriority(
     fail:
       mine === undefined
         ? `no schedule has priority ${JSON.stringify(answer)} in these rows`
-        : `${answer} costs ${cost(mine).toLocaleString('en-US')}; the most schedules is not the most cost`,
+        : `${answer} costs ${cost(mine).toLocaleString('en-US')}; another priority costs more (cost, not the number of schedules)`,
   });
 }
 

@@ -3,17 +3,17 @@ import type { SweepRow } from '../../speed/tuning/sweep.js';
 import { type ExerciseCheck, notAnswered, verdict } from './exerciseCheck.js';
 
 /**
- * Notebook 02, exercise 1: among the thresholds of a sweep that catch at least half of the failures
- * (recall ≥ 0.5), the one whose alerts are right most often (highest precision; any of them on a tie).
+ * Notebook 02, exercise 1: among the thresholds of a sweep that catch at least 40 % of the failures
+ * (recall ≥ 0.4), the one whose alerts are right most often (highest precision; any of them on a tie).
  * @example checkPreciseThreshold(3.4, { rows: vibration.rows });
  */
 export function checkPreciseThreshold(
   answer: number | undefined,
   context: { rows: readonly SweepRow[] },
 ): ExerciseCheck {
-  const exercise = '02.1 the most precise threshold with recall ≥ 0.5';
+  const exercise = '02.1 the most precise threshold with recall ≥ 0.4';
   if (answer === undefined) return notAnswered(exercise, 'a threshold from the sweep table');
-  const eligible = context.rows.filter((r) => (r.recall ?? 0) >= 0.5 && r.precision !== null);
+  const eligible = context.rows.filter((r) => (r.recall ?? 0) >= 0.4 && r.precision !== null);
   const best = Math.max(...eligible.map((r) => r.precision!));
   const winners = eligible.filter((r) => r.precision === best).map((r) => r.threshold);
   const row = context.rows.find((r) => Math.abs(r.threshold - answer) < 1e-9);
@@ -26,9 +26,9 @@ export function checkPreciseThreshold(
       fail:
         row === undefined
           ? `${answer} is not a threshold of the sweep (${context.rows[0]?.threshold} … ${context.rows.at(-1)?.threshold})`
-          : (row.recall ?? 0) < 0.5
-            ? `${answer} catches ${pct(row.recall)} of the failures, under half`
-            : `${answer} has precision ${pct(row.precision)}; another threshold with recall ≥ 0.5 does better`,
+          : (row.recall ?? 0) < 0.4
+            ? `${answer} catches ${pct(row.recall)} of the failures, under 40 %`
+            : `${answer} has precision ${pct(row.precision)}; another threshold with recall ≥ 0.4 does better`,
     },
   );
 }
