@@ -258,8 +258,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     },
   );
   // A later run with nothing new can still show what the publishing run audited and measured.
+  // Keeping the report is a courtesy: a publish that happened is not reported as failed because of it.
   if (result.published && result.range !== null) {
-    recordPublishedRun(options.config.dataDir, { ...result, range: result.range });
+    try {
+      recordPublishedRun(options.config.dataDir, { ...result, range: result.range });
+    } catch (error) {
+      step('warning', `published, but the run's report was not kept: ${(error as Error).message}`);
+    }
   }
   return { ...result, attempts, elapsedMs: Date.now() - started };
 }
