@@ -328,18 +328,18 @@ import {
 // 1. note main's head: `const headBefore = (await catalog.getBranch(MAIN_BRANCH)).hash;` (given, with `dropBadFile`);
 // 2. drop the file: `const dropped = await dropBadFile();` (`dropImpossibleReading` writes it in the newest date
 //    partition of `raw/telemetry/`; its key is `dropped.key`);
-// 3. run the batch: `const badRun = await runBatch({ config: config, store: store, catalog: catalog });` and look at
-//    `badRun.audits` and `badRun.branch`;
+// 3. run the batch: `const result = await runBatch({ config: config, store: store, catalog: catalog });` and look at
+//    `result.audits` and `result.branch`;
 // 4. clean up, so that the notebook runs again: `await store.delete(dropped.key);` and
-//    `await catalog.deleteBranch(badRun.branch!);`.
+//    `await catalog.deleteBranch(result.branch!);`.
 //
-// Your answer is the result of step 3.
+// Your answer is `result`, the result of step 3.
 //
 // *Hint:* the audit that fails is `silver inputs within contract ranges`; main's hash does not move.
 
 const headBefore = (await catalog.getBranch(MAIN_BRANCH)).hash;
 const dropBadFile = () => dropImpossibleReading(store, { dataDir: config.dataDir });
-// steps 2 to 4 here, then replace undefined with the result of step 3
+// steps 2 to 4 here, then replace undefined with result
 const badRun: BatchResult | undefined = undefined;
 
 showCheck(checkBadFileStopped(badRun, { mainHash: headBefore }));
