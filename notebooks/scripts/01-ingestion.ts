@@ -192,8 +192,8 @@ const store = await stack.store();
 const landing = await runLandingSink({ log: log, store: store, config: config, untilEnd: true });
 displayTable(tabulateLanding(landing), { title: `Landed this run into ${store.describe()}` });
 
-// How the rows spread over the date partitions: one bar per event date and dataset, labelled with the number of
-// files (one per log partition and date, more where a date came late). The row counts come from the Parquet
+// How the rows spread over the date partitions: one bar per event date and dataset, ending in its rows and its
+// number of files (one file per log partition and date, more where a date came late). The row counts come from the Parquet
 // footers, read with ranged requests, not from the whole files.
 
 const lakeSummary = await summarizeLake(store, 'raw/');
