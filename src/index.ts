@@ -5,6 +5,12 @@
 
 export { GOLD_TABLES } from './batch/gold.js';
 export { buildModel, MODELS, type ModelName, readModelTests, runModelTests } from './batch/models.js';
+export {
+  type PublishedRunReport,
+  publishedRunFile,
+  readLastPublishedRun,
+  recordPublishedRun,
+} from './batch/publishedRun.js';
 export { type PredictionQuality, predictionQuality, rocAuc, rocCurve } from './batch/quality.js';
 export { type BatchOptions, type BatchResult, runBatch } from './batch/runBatch.js';
 export {

@@ -192,8 +192,8 @@ const store = await stack.store();
 const landing = await runLandingSink({ log: log, store: store, config: config, untilEnd: true });
 displayTable(tabulateLanding(landing), { title: `Landed this run into ${store.describe()}` });
 
-// How the rows spread over the date partitions: one bar per event date and dataset, labelled with the number of
-// files (one per log partition and date, more where a date came late). The row counts come from the Parquet
+// How the rows spread over the date partitions: one bar per event date and dataset, ending in its rows and its
+// number of files (one file per log partition and date, more where a date came late). The row counts come from the Parquet
 // footers, read with ranged requests, not from the whole files.
 
 const lakeSummary = await summarizeLake(store, 'raw/');
@@ -242,5 +242,46 @@ lake.close();
 // - Point the lake at S3 or MinIO: set `LAMBDA_IOT_STORE=s3` and `LAMBDA_IOT_S3_ENDPOINT` (see the README).
 // - This notebook also runs as a plain script: `npx tsx notebooks/scripts/01-ingestion.ts`.
 // - Next notebook: the speed layer, which turns excursions like the ones above into anomalies in real time.
+
+// ## Exercises
+//
+// Each exercise has a task, a hint and a check. Write your answer in the cell that says `undefined` and run it,
+// then run the check below it: it prints `✓` when the answer is right, and `not yet: …` with what to look at
+// otherwise (an unanswered exercise never stops a "Run All"). The solutions are in `notebooks/solutions/01-ingestion.ts`;
+// the notebook's last cell (hidden) checks them on this notebook's data.
+
+import { checkMostFailures, checkTopicMessages, showCheck, showSolutionChecks } from '../../src/index.js';
+
+// ### Exercise 1 · The device that failed most
+//
+// Which device failed most often in the 14 simulated days? Answer with its id, e.g. `'device_3'`.
+//
+// *Hint:* `summary.devices` (step 3) has one row per device, with a `failures` column.
+
+const mostFailed: string | undefined = undefined; // your answer, e.g. 'device_3'
+
+showCheck(checkMostFailures(mostFailed, { devices: summary.devices }));
+
+// ### Exercise 2 · How many readings does the log hold?
+//
+// How many messages does the topic `iot-telemetry` hold, all partitions together? Answer with a number.
+//
+// *Hint:* `topics` (step 6) lists each partition's end offset, and a partition's end offset is how many messages it
+// holds.
+
+const telemetryMessages: number | undefined = undefined; // your answer: a number
+
+showCheck(checkTopicMessages(telemetryMessages, { topics: topics, topic: telemetryTopic }));
+
+// The shipped solutions (notebooks/solutions/01-ingestion.ts), checked on this notebook's data.
+import * as solutions01 from '../../notebooks/solutions/01-ingestion.js';
+
+showSolutionChecks([
+  checkMostFailures(solutions01.mostFailures(summary.devices), { devices: summary.devices }),
+  checkTopicMessages(solutions01.topicMessages(topics, telemetryTopic), {
+    topics: topics,
+    topic: telemetryTopic,
+  }),
+]);
 
 await stack.close();

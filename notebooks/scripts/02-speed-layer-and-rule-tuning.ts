@@ -399,4 +399,50 @@ displayTable(tabulateAnomalyCounts({ 'reference@1': summary, 'tuned@1': shadowSu
 // - Next on the roadmap: the batch layer, which lands the raw data as Parquet and builds versioned Gold
 //   tables, and the serving layer, which unifies them with the anomalies published here.
 
+// ## Exercises
+//
+// Each exercise has a task, a hint and a check. Write your answer in the cell that says `undefined` and run it,
+// then run the check below it: it prints `✓` when the answer is right, and `not yet: …` with what to look at
+// otherwise (an unanswered exercise never stops a "Run All"). The solutions are in `notebooks/solutions/02-speed-layer-and-rule-tuning.ts`;
+// the notebook's last cell (hidden) checks them on this notebook's data.
+
+import {
+  checkPreciseThreshold,
+  checkWarmRules,
+  type RuleSet,
+  showCheck,
+  showSolutionChecks,
+} from '../../src/index.js';
+
+// ### Exercise 1 · Choose a threshold yourself
+//
+// In the vibration sweep of step 6, which threshold has the best precision among those that catch at least 40 %
+// of the failures (recall ≥ 0.4)? Answer with the threshold, e.g. `2.5`.
+//
+// *Hint:* read the sweep table, or filter `vibration.rows` (each row has `threshold`, `precision` and `recall`).
+
+const preciseVibration: number | undefined = undefined; // your answer, e.g. 2.5
+
+showCheck(checkPreciseThreshold(preciseVibration, { rows: vibration.rows }));
+
+// ### Exercise 2 · A rule set of your own
+//
+// Make a rule set named `warm`: the reference rules with the temperature threshold at 30 °C, every other rule
+// unchanged.
+//
+// *Hint:* `withThreshold` (step 8) returns a copy of a rule set with one threshold changed; a rule set's name is its
+// `name` field.
+
+const warm: RuleSet | undefined = undefined; // your answer: a rule set
+
+showCheck(checkWarmRules(warm, { reference: reference }));
+
+// The shipped solutions (notebooks/solutions/02-speed-layer-and-rule-tuning.ts), checked on this notebook's data.
+import * as solutions02 from '../../notebooks/solutions/02-speed-layer-and-rule-tuning.js';
+
+showSolutionChecks([
+  checkPreciseThreshold(solutions02.preciseThreshold(vibration.rows), { rows: vibration.rows }),
+  checkWarmRules(solutions02.warmRules(reference), { reference: reference }),
+]);
+
 await stack.close();

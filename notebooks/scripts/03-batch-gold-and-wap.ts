@@ -41,6 +41,7 @@ import {
   readTable,
   runBatch,
   runLandingSink,
+  showBatch,
   simulateToLog,
   summarizeTables,
   type TableDefinition,
@@ -228,23 +229,29 @@ displayTable(
 // `silver_events`, and three Gold tables: **gold_device_health** (one row per device and day),
 // **gold_failure_predictions** (a failure-risk score per device and day from the 24 h and 7 day windows), and
 // **gold_maintenance_schedule** (a priority per device and day). `runBatch` writes all three on a run branch,
-// runs its audits (each model's SQL tests plus the run's own checks), and publishes them with one merge. Run again, it finds nothing new to build.
+// runs its audits (each model's SQL tests plus the run's own checks), and publishes them with one merge. Run again, it finds nothing new to build: the tables below then show the last run that
+// published (its models and audits, and in step 9 its ROC curve), and say so.
 
 const batch = await runBatch({ config: config, store: store, catalog: catalog });
+// This run, or, when it found nothing new to build, the last run that published (and it says which).
+const shown = showBatch(batch, config.dataDir);
+console.log(shown.heading);
 displayTable(
-  batch.models.map((m) => ({ model: m.model, rows: m.rows, ms: m.ms })),
-  { title: `Batch ${batch.runId}: ${batch.reason}` },
+  shown.models.map((m) => ({ model: m.model, rows: m.rows, ms: m.ms })),
+  { title: `Models built by ${shown.runId}` },
 );
 displayTable(
-  batch.audits.map((a) => ({ audit: a.name, passed: a.passed, detail: a.detail })),
-  { title: `Audits; published: ${batch.published}` },
+  shown.audits.map((a) => ({ audit: a.name, passed: a.passed, detail: a.detail })),
+  { title: `Audits of ${shown.runId}; published: ${shown.published}` },
 );
 displayTable(await summarizeTables(catalog, MAIN_BRANCH), { title: 'Tables on main' });
 
 // ## 8. Device health and failure risk
 //
 // Two views of the published Gold tables, with the failures (from the raw events) as crosses: the lowest health
-// score each device reached each day, and its failure-risk score. Look at the days before each cross.
+// score each device reached each day, and its failure-risk score. Look at the days before each cross: the risk
+// turns dark on the failure day itself, rarely before. The score reacts to a failure (the day's own anomalies)
+// rather than predicting it; step 9 measures how little it ranks ahead.
 
 const failures = (await lake.query(
   `SELECT device_id, CAST(CAST(event_timestamp AS DATE) AS VARCHAR) AS date FROM raw_events WHERE event_type = 'failure'`,
@@ -262,7 +269,12 @@ await display(
 );
 const risk = await readTable(catalog, ctx, MAIN_BRANCH, 'iot.gold_failure_predictions');
 await display(
-  chartRiskHeatmap({ predictions: risk, failures: failures, title: 'Failure risk per device and day' }),
+  chartRiskHeatmap({
+    predictions: risk,
+    failures: failures,
+    title: 'Failure risk per device and day',
+    note: 'Dark cells sit on the failure days, not before them: the score reacts to a failure rather than predicting it.',
+  }),
 );
 
 // ## 9. Is the risk score any good?
@@ -274,17 +286,13 @@ await display(
 // The reference formula divides the day's vibration anomalies by 10, so any worn device saturates at 1: it ranks
 // only a little better than chance. That is a finding to act on, not a bug to hide.
 
-if (batch.quality && batch.quality.roc.length > 0) {
-  await display(chartRocCurve(batch.quality));
+if (shown.quality && shown.quality.roc.length > 0) {
+  await display(chartRocCurve(shown.quality));
   console.log(
-    `precision@${batch.quality.k}: ${((batch.quality.precisionAtK ?? 0) * 100).toFixed(1)} % vs base rate ${((batch.quality.baseRate ?? 0) * 100).toFixed(1)} %`,
+    `${shown.runId}: precision@${shown.quality.k} ${((shown.quality.precisionAtK ?? 0) * 100).toFixed(1)} % vs base rate ${((shown.quality.baseRate ?? 0) * 100).toFixed(1)} %`,
   );
 } else {
-  console.log(
-    `nothing new was built in this run (${batch.reason}); the quality was reported by the run that published`,
-  );
-  const { metadata } = await catalog.loadTable(MAIN_BRANCH, 'iot.gold_failure_predictions');
-  displayTable(tableHistory(metadata).slice(0, 3), { title: 'gold_failure_predictions: snapshots' });
+  console.log(`no prediction-quality report to show: ${shown.heading}`);
 }
 
 // ## What's next
@@ -294,8 +302,68 @@ if (batch.quality && batch.quality.roc.length > 0) {
 // - Run the notebook again: a new run overwrites the days it covers (no duplicate rows) and `main` gains one
 //   publish commit per successful run.
 // - The same batch from a terminal: `… npx lambda-iot batch --full`, then `… table history gold_device_health`.
-// - Drop a file with an impossible value into the lake (see the README) and run the batch again: the contract
-//   audit fails, main stays where it was, and the run's tables wait on their branch.
+// - Drop a file with an impossible value into the lake and run the batch again: Exercise 1 below has the recipe.
+
+// ## Exercises
+//
+// Each exercise has a task, a hint and a check. Write your answer in the cell that says `undefined` and run it,
+// then run the check below it: it prints `✓` when the answer is right, and `not yet: …` with what to look at
+// otherwise (an unanswered exercise never stops a "Run All"). The solutions are in `notebooks/solutions/03-batch-gold-and-wap.ts`;
+// the notebook's last cell (hidden) checks them on this notebook's data.
+
+import {
+  type BatchResult,
+  checkBadFileStopped,
+  checkLowestHealth,
+  dropImpossibleReading,
+  showCheck,
+  showSolutionChecks,
+} from '../../src/index.js';
+
+// ### Exercise 1 · A bad file never reaches main
+//
+// Someone copies a Parquet file into the lake by hand, with a reading of 999 °C. The landing sink never saw it, so
+// only the audits can stop it. Follow the recipe in the answer cell:
+//
+// 1. note main's head: `const headBefore = (await catalog.getBranch(MAIN_BRANCH)).hash;` (given, with `dropBadFile`);
+// 2. drop the file: `const dropped = await dropBadFile();` (`dropImpossibleReading` writes it in the newest date
+//    partition of `raw/telemetry/`; its key is `dropped.key`);
+// 3. run the batch: `const result = await runBatch({ config: config, store: store, catalog: catalog });` and look at
+//    `result.audits` and `result.branch`;
+// 4. clean up, so that the notebook runs again: `await store.delete(dropped.key);` and
+//    `await catalog.deleteBranch(result.branch!);`.
+//
+// Your answer is `result`, the result of step 3.
+//
+// *Hint:* the audit that fails is `silver inputs within contract ranges`; main's hash does not move.
+
+const headBefore = (await catalog.getBranch(MAIN_BRANCH)).hash;
+const dropBadFile = () => dropImpossibleReading(store, { dataDir: config.dataDir });
+// steps 2 to 4 here, then replace undefined with result
+const badRun: BatchResult | undefined = undefined;
+
+showCheck(checkBadFileStopped(badRun, { mainHash: headBefore }));
+
+// ### Exercise 2 · The least healthy device-day
+//
+// Which device-day had the lowest health score on `main`? Answer `{ device_id: 'device_…', date: 'YYYY-MM-DD' }`.
+//
+// *Hint:* `health` (step 8) holds gold_device_health's rows, with `min_health_score`; on the heat map it is the
+// darkest cell.
+
+const leastHealthy: { device_id: string; date: string } | undefined = undefined; // your answer
+
+showCheck(checkLowestHealth(leastHealthy, { health: health }));
+
+// The shipped solutions (notebooks/solutions/03-batch-gold-and-wap.ts), checked on this notebook's data. The
+// bad-file recipe runs for real here and cleans up after itself.
+import * as solutions03 from '../../notebooks/solutions/03-batch-gold-and-wap.js';
+
+const headForSolution = (await catalog.getBranch(MAIN_BRANCH)).hash;
+showSolutionChecks([
+  checkBadFileStopped(await solutions03.badFileRun(store, catalog, config), { mainHash: headForSolution }),
+  checkLowestHealth(solutions03.lowestHealth(health), { health: health }),
+]);
 
 lake.close();
 await stack.close();

@@ -153,3 +153,46 @@ console.log(files.find((f) => f.name.startsWith('30_'))!.text);
 // npx lambda-iot serve status     # routine loads and views; exit 1 when a load paused or a refresh failed
 // npx lambda-iot sql "select * from unified_device_health where device_id = \$d" --param d=device_1
 // ```
+
+// ## Exercises
+//
+// Each exercise has a task, a hint and a check. Write your answer in the cell that says `undefined` and run it,
+// then run the check below it: it prints `✓` when the answer is right, and `not yet: …` with what to look at
+// otherwise (an unanswered exercise never stops a "Run All"). The solutions are in `notebooks/solutions/04-serving.ts`;
+// the notebook's last cell (hidden) checks them on this notebook's data.
+
+import {
+  checkMostCriticalToday,
+  checkRealtimeDates,
+  showCheck,
+  showSolutionChecks,
+} from '../../src/index.js';
+
+// ### Exercise 1 · Which dates are fresh?
+//
+// In the merged view as step 2 read it (`unified.rows`), which dates are served from the real-time view? Answer with
+// a sorted array of dates, e.g. `['2025-04-06', '2025-04-07']`.
+//
+// *Hint:* each row's `source` says which view served it; the chart of step 2 colours them.
+
+const realtimeDates: string[] | undefined = undefined; // your answer, e.g. ['2025-04-06']
+
+showCheck(checkRealtimeDates(realtimeDates, { rows: unified.rows }));
+
+// ### Exercise 2 · Who needs a technician today?
+//
+// In the same rows, which device has the highest `criticality_score` on the newest date? Answer with its id.
+//
+// *Hint:* first find the newest `date`, then compare the devices on that date only.
+
+const mostCritical: string | undefined = undefined; // your answer, e.g. 'device_2'
+
+showCheck(checkMostCriticalToday(mostCritical, { rows: unified.rows }));
+
+// The shipped solutions (notebooks/solutions/04-serving.ts), checked on this notebook's data.
+import * as solutions04 from '../../notebooks/solutions/04-serving.js';
+
+showSolutionChecks([
+  checkRealtimeDates(solutions04.realtimeDates(unified.rows), { rows: unified.rows }),
+  checkMostCriticalToday(solutions04.mostCriticalToday(unified.rows), { rows: unified.rows }),
+]);

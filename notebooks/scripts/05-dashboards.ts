@@ -147,5 +147,52 @@ displayTable(
 );
 displayTable(summary.dashboard.panels, { title: `static export ${summary.dashboard.html}` });
 
+// ## Exercises
+//
+// Each exercise has a task, a hint and a check. Write your answer in the cell that says `undefined` and run it,
+// then run the check below it: it prints `✓` when the answer is right, and `not yet: …` with what to look at
+// otherwise (an unanswered exercise never stops a "Run All"). The solutions are in `notebooks/solutions/05-dashboards.ts`;
+// the notebook's last cell (hidden) checks them on this notebook's data.
+
+import {
+  checkCostliestPriority,
+  checkDeviceDayFilters,
+  type Filters,
+  showCheck,
+  showSolutionChecks,
+} from '../../src/index.js';
+
+const priorityRows = await rowsOf('maintenance_priority');
+
+// ### Exercise 1 · Where does the money go?
+//
+// In the maintenance-priority panel's rows (`priorityRows`, the last 7 days), which priority has the highest
+// estimated cost? Answer with the priority, e.g. `'P1'`.
+//
+// *Hint:* the pie's slices count schedules; the cost is the `total_cost` column (and the tooltip).
+
+const costliest: string | undefined = undefined; // your answer, e.g. 'P1'
+
+showCheck(checkCostliestPriority(costliest, { rows: priorityRows }));
+
+// ### Exercise 2 · A device's last day
+//
+// Build the filters a dashboard URL would carry for the last 24 hours of the device of step 4 (`device`). The check
+// prints the bound values every panel's SQL would then get.
+//
+// *Hint:* `parseFilters` (step 2) takes the URL's parameters as an object: `range` and `device`.
+
+const lastDay: Filters | undefined = undefined; // your answer: parseFilters({ … })
+
+showCheck(checkDeviceDayFilters(lastDay, { device: device, newest: range.newest }));
+
+// The shipped solutions (notebooks/solutions/05-dashboards.ts), checked on this notebook's data.
+import * as solutions05 from '../../notebooks/solutions/05-dashboards.js';
+
+showSolutionChecks([
+  checkCostliestPriority(solutions05.costliestPriority(priorityRows), { rows: priorityRows }),
+  checkDeviceDayFilters(solutions05.deviceDayFilters(device), { device: device, newest: range.newest }),
+]);
+
 await handle.close();
 await stack.close();

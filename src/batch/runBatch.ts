@@ -23,6 +23,7 @@ import {
 import { countDuplicates, type Duplicates, describeDuplicates } from './duplicates.js';
 import { landedRangesAudit } from './landedRangesAudit.js';
 import { buildModel, MODELS, type ModelName } from './models.js';
+import { recordPublishedRun } from './publishedRun.js';
 import { type PredictionQuality, predictionQuality } from './quality.js';
 import { createAuditViews, type TableWrite, writeGold } from './writeGold.js';
 
@@ -286,7 +287,8 @@ async function runOnce(
  * atomic merge into main, or keeps main unchanged and the branch for inspection when an audit fails. A
  * publish that loses to a concurrent one starts the whole run over from the new main (a new branch, new
  * dates, rebuilt tables, new audits), up to `config.publishRetries` more times. Reports how well
- * failure_risk_score ranked the devices that failed within `horizonDays`.
+ * failure_risk_score ranked the devices that failed within `horizonDays`. A run that publishes keeps its
+ * report in <data dir>/batch/last-published.json (`readLastPublishedRun`).
  * @example const result = await runBatch({ config, store, catalog });
  */
 export async function runBatch(options: BatchOptions): Promise<BatchResult> {
@@ -315,5 +317,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
         ),
     },
   );
+  // A later run with nothing new can still show what the publishing run audited and measured.
+  // Keeping the report is a courtesy: a publish that happened is not reported as failed because of it.
+  if (result.published && result.range !== null) {
+    try {
+      recordPublishedRun(options.config.dataDir, { ...result, range: result.range });
+    } catch (error) {
+      step('warning', `published, but the run's report was not kept: ${(error as Error).message}`);
+    }
+  }
   return { ...result, attempts, elapsedMs: Date.now() - started };
 }

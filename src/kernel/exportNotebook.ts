@@ -20,17 +20,17 @@ export function scriptPathFor(notebookPath: string): string {
 }
 
 /**
- * Rewrites the notebook's `./src/…` import specifiers (relative to the project root, where the kernel
- * runs) to paths relative to the script, with a .js extension as Node ESM wants.
+ * Rewrites the notebook's `./src/…` and `./notebooks/…` (solutions) import specifiers (relative to the
+ * project root, where the kernel runs) to paths relative to the script, with a .js extension as Node ESM wants.
  * @example rewriteSrcImports("import { x } from './src/index';", 'notebooks/scripts/a.ts'); // "import { x } from '../index.js';"
  */
 export function rewriteSrcImports(code: string, scriptPath: string): string {
   const toRoot = path.posix.relative(path.posix.dirname(scriptPath), '.') || '.';
   return code.replace(
-    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])\.\/src\/([^'"]*)\2/g,
-    (_match, lead: string, quote: string, rest: string) => {
+    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])\.\/(src|notebooks)\/([^'"]*)\2/g,
+    (_match, lead: string, quote: string, folder: string, rest: string) => {
       const withExtension = /\.(c|m)?[jt]s$/.test(rest) ? rest.replace(/\.ts$/, '.js') : `${rest}.js`;
-      return `${lead}${quote}${toRoot}/src/${withExtension}${quote}`;
+      return `${lead}${quote}${toRoot}/${folder}/${withExtension}${quote}`;
     },
   );
 }

@@ -7,6 +7,9 @@ export {
   type RichDisplay,
   slugify,
 } from './display.js';
+export { type DroppedFile, dropImpossibleReading } from './dropImpossibleReading.js';
+export * from './exercises/index.js';
+export { type ShownBatch, showBatch } from './showBatch.js';
 export {
   describeLift,
   tabulateGroupLag,

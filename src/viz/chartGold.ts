@@ -13,11 +13,30 @@ export interface RiskHeatmapInput {
   /** Darker for low values (a health score) instead of high ones (a risk). Default false. */
   lowIsBad?: boolean;
   title?: string;
+  /** One sentence under the legend line saying what the chart shows (e.g. what the reader should notice). */
+  note?: string;
 }
 
+/** The colour domain: the values' own range (a 0.05 span at least), so small differences still show. */
+export function fittedDomain(values: readonly number[]): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return [0, 1];
+  let lo = Math.min(...finite);
+  let hi = Math.max(...finite);
+  if (hi - lo < 0.05) {
+    const mid = (lo + hi) / 2;
+    [lo, hi] = [mid - 0.025, mid + 0.025];
+  }
+  return [lo, hi];
+}
+
+/** A × drawn as a path (point mark shape), scaled by the mark's size. */
+const CROSS = 'M-0.8,-0.8L0.8,0.8M-0.8,0.8L0.8,-0.8';
+
 /**
- * A 0–1 Gold value per device and day as a heat map (by default failure_risk_score: 0 pale, 1 dark red), with
- * failures as crosses: does the risk rise, or the health fall, in the days before a device fails?
+ * A 0–1 Gold value per device and day as a heat map (by default failure_risk_score: pale low, dark red
+ * high), its colours spread over the values' own range, with failures as crosses (dark on a white halo,
+ * visible on every colour): does the risk rise, or the health fall, before a device fails, or only on the day?
  * @example chartRiskHeatmap({ predictions: await readTable(catalog, ctx, 'main', 'iot.gold_failure_predictions'), failures })
  */
 export function chartRiskHeatmap(input: RiskHeatmapInput): ChartSpec {
@@ -26,25 +45,38 @@ export function chartRiskHeatmap(input: RiskHeatmapInput): ChartSpec {
   const cells = input.predictions.map((p) => ({
     device: String(p.device_id),
     day: String(p[dateField]),
-    risk: Number(p[valueField]),
+    value: Number(p[valueField]),
   }));
   const devices = [...new Set(cells.map((c) => c.device))].sort(compareDeviceIds);
   const days = [...new Set(cells.map((c) => c.day))].sort();
+  const domain = fittedDomain(cells.map((c) => c.value));
   const x = {
     field: 'day',
     type: 'ordinal' as const,
     scale: { domain: days },
-    axis: { title: 'prediction date (UTC)', labelAngle: -45, labelAlign: 'right' as const },
+    axis: { title: `${dateField.replaceAll('_', ' ')} (UTC)`, labelAngle: -45, labelAlign: 'right' as const },
   };
-  const y = { field: 'device', type: 'ordinal' as const, scale: { domain: devices }, axis: { title: null } };
+  const y = {
+    field: 'device',
+    type: 'ordinal' as const,
+    scale: { domain: devices },
+    axis: { title: 'device' },
+  };
   const failures = (input.failures ?? []).filter(
     (f) => days.includes(f.date) && devices.includes(f.device_id),
   );
+  const cross = (color: string, strokeWidth: number) => ({
+    data: { values: failures.map((f) => ({ device: f.device_id, day: f.date })) },
+    mark: { type: 'point' as const, shape: CROSS, size: 60, strokeWidth, color, opacity: 1 },
+    encoding: { x, y },
+  });
+  const [lo, hi] = domain.map((v) => v.toFixed(2));
+  const legend = `colour: ${valueField}, from ${lo} (${input.lowIsBad ? 'dark' : 'pale'}) to ${hi} (${input.lowIsBad ? 'pale' : 'dark'}), the range of the data; ×: a failure that day`;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
       text: input.title ?? `${valueField} per device and day`,
-      subtitle: `colour: ${valueField} (0–1${input.lowIsBad ? ', darker = worse' : ''}); ×: a failure that day`,
+      subtitle: input.note ? [legend, input.note] : legend,
       anchor: 'start',
     },
     width: { step: 26 },
@@ -57,29 +89,20 @@ export function chartRiskHeatmap(input: RiskHeatmapInput): ChartSpec {
           x,
           y,
           color: {
-            field: 'risk',
+            field: 'value',
             type: 'quantitative',
-            scale: { domain: [0, 1], scheme: 'orangered', reverse: input.lowIsBad === true },
-            legend: { title: valueField.replaceAll('_', ' '), format: '.1f' },
+            scale: { domain, scheme: 'orangered', reverse: input.lowIsBad === true },
+            legend: { title: valueField.replaceAll('_', ' '), format: '.2f' },
           },
           tooltip: [
             { field: 'device', type: 'nominal' },
-            { field: 'day', type: 'ordinal' },
-            { field: 'risk', type: 'quantitative', format: '.2f' },
+            { field: 'day', type: 'ordinal', title: dateField },
+            { field: 'value', type: 'quantitative', format: '.2f', title: valueField },
           ],
         },
       },
-      {
-        data: { values: failures.map((f) => ({ device: f.device_id, day: f.date })) },
-        mark: {
-          type: 'point',
-          shape: 'M-0.8,-0.8L0.8,0.8M-0.8,0.8L0.8,-0.8',
-          size: 60,
-          strokeWidth: 2,
-          color: '#1f1f1f',
-        },
-        encoding: { x, y },
-      },
+      cross('white', 4.5),
+      cross('#111111', 2),
     ],
   };
 }
@@ -118,8 +141,10 @@ export function chartRocCurve(quality: {
       },
       {
         data: {
-          values: quality.roc.map((p) => ({
+          // `step` keeps the curve's own order: at equal fpr (e.g. 1) sorting by fpr alone may draw it backwards
+          values: quality.roc.map((p, step) => ({
             ...p,
+            step,
             threshold: Number.isFinite(p.threshold) ? p.threshold : null,
           })),
         },
@@ -132,7 +157,7 @@ export function chartRocCurve(quality: {
             title: 'true-positive rate (recall)',
             scale: { domain: [0, 1] },
           },
-          order: { field: 'fpr', type: 'quantitative' },
+          order: { field: 'step', type: 'quantitative' },
           tooltip: [
             { field: 'threshold', type: 'quantitative', format: '.2f' },
             { field: 'fpr', type: 'quantitative', format: '.2f' },

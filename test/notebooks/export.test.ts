@@ -71,6 +71,9 @@ describe('renderNotebookScript', () => {
     );
     expect(rewriteSrcImports("import './src/setup.ts';", at)).toBe("import '../../src/setup.js';");
     expect(rewriteSrcImports("import fs from 'node:fs';", at)).toBe("import fs from 'node:fs';");
+    expect(rewriteSrcImports("import * as s from './notebooks/solutions/01-ingestion';", at)).toBe(
+      "import * as s from '../../notebooks/solutions/01-ingestion.js';",
+    );
     expect(scriptPathFor('notebooks/01-ingestion.ipynb')).toBe('notebooks/scripts/01-ingestion.ts');
   });
 });
