@@ -68,7 +68,6 @@ async function measure(
     log,
     config,
     rules: referenceRules(),
-    logTarget: `bench-${adapter}`,
     untilEnd: true,
   });
   // Both rates exclude joining the group: they measure the loop, not the broker's rebalance delay.

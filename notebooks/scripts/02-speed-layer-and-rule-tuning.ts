@@ -122,7 +122,6 @@ const speed = await runStreamProcessor({
   log: log,
   config: config,
   rules: reference,
-  logTarget: describeLogTarget(config),
   untilEnd: true,
 });
 displayTable(tabulateStreamStats(speed, `${reference.name}@${reference.version}`), {
@@ -357,7 +356,6 @@ const shadowSpeed = await runStreamProcessor({
   log: log,
   config: shadow,
   rules: loaded,
-  logTarget: describeLogTarget(shadow),
   untilEnd: true,
 });
 displayTable(

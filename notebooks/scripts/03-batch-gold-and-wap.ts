@@ -338,6 +338,7 @@ import {
 // *Hint:* the audit that fails is `silver inputs within contract ranges`; main's hash does not move.
 
 const headBefore = (await catalog.getBranch(MAIN_BRANCH)).hash;
+// biome-ignore lint/correctness/noUnusedVariables: step 2 of the exercise calls it
 const dropBadFile = () => dropImpossibleReading(store, { dataDir: config.dataDir });
 // steps 2 to 4 here, then replace undefined with result
 const badRun: BatchResult | undefined = undefined;

@@ -137,7 +137,6 @@ export async function runPipeline(
     log,
     config,
     rules,
-    logTarget: describeLogTarget(config),
     untilEnd: true,
     signal: effects.signal,
   });

@@ -1,4 +1,4 @@
-import type { Log, ProduceRecord } from '../bus/port.js';
+import { describeLogIdentity, type Log, type ProduceRecord } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { topicName } from '../config/names.js';
 import {
@@ -63,13 +63,16 @@ export interface SimulateToLogResult {
  */
 export async function simulateToLog(options: SimulateToLogOptions): Promise<SimulateToLogResult> {
   const { config, simulation } = options;
+  // A run is keyed by the log's identity, not its path: a reset log is another log (the simulation goes
+  // in again), a moved or copied data directory is the same one (it does not).
+  const runKey = describeLogIdentity(await options.log.identity());
   const lock = await takeExclusiveLock(simulationsLockFile(config), {
     signal: options.signal,
     onWait: options.onWait,
   });
   if (lock === undefined) {
     // Stopped while waiting for another run: nothing produced.
-    const runId = simulationRunId(simulation, options.logTarget);
+    const runId = simulationRunId(simulation, runKey);
     const now = new Date().toISOString();
     const manifest: SimulationManifest = readManifest(config, runId) ?? {
       simulationId: simulationId(simulation),
@@ -86,19 +89,21 @@ export async function simulateToLog(options: SimulateToLogOptions): Promise<Simu
   }
   try {
     // A run already accepted (complete: skipped; partial: resumed) is never refused afterwards.
-    const known = readManifest(config, simulationRunId(simulation, options.logTarget)) !== undefined;
+    const known = readManifest(config, simulationRunId(simulation, runKey)) !== undefined;
     if (!options.again && !known) refuseOtherPlant(config, simulation);
-    return await produceSimulation(options);
+    return await produceSimulation(options, runKey);
   } finally {
     lock.release();
   }
 }
 
 /** simulateToLog's work, under the lock. */
-async function produceSimulation(options: SimulateToLogOptions): Promise<SimulateToLogResult> {
+async function produceSimulation(
+  options: SimulateToLogOptions,
+  runKey: string,
+): Promise<SimulateToLogResult> {
   const { log, config, simulation } = options;
-  const runId =
-    simulationRunId(simulation, options.logTarget) + (options.again ? `-again-${Date.now()}` : '');
+  const runId = simulationRunId(simulation, runKey) + (options.again ? `-again-${Date.now()}` : '');
   const truthDir = groundTruthDir(config, simulation);
   const previous = readManifest(config, runId);
   if (previous?.status === 'complete')

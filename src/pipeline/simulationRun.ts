@@ -11,7 +11,7 @@ import { readJsonIfExists, writeFileAtomic } from '../util/atomicFile.js';
 export interface SimulationManifest {
   /** Identity of the simulation (options only): names its ground-truth directory. */
   simulationId: string;
-  /** Identity of this simulation in this log (options + log target). */
+  /** Identity of this simulation in this log (options + the log's identity). */
   runId: string;
   options: SimulationOptions;
   /** Where the messages went, e.g. "embedded /…/log.sqlite" (no secrets). */
@@ -56,9 +56,12 @@ export function simulationsLockFile(config: Pick<Config, 'dataDir'>): string {
   return path.join(simulationsDir(config), 'lock.sqlite');
 }
 
-/** The run id of a simulation into one log target (the same plant into another log is another run). */
-export function simulationRunId(options: SimulationOptions, logTarget: string): string {
-  const target = createHash('sha256').update(logTarget).digest('hex').slice(0, 8);
+/**
+ * The run id of a simulation into one log, `logKey` naming the log by its identity (describeLogIdentity):
+ * the same plant into another log is another run.
+ */
+export function simulationRunId(options: SimulationOptions, logKey: string): string {
+  const target = createHash('sha256').update(logKey).digest('hex').slice(0, 8);
   return `${simulationId(options)}-${target}`;
 }
 

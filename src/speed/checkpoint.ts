@@ -20,9 +20,12 @@ export interface SpeedCheckpoint {
   written_at: string;
 }
 
-/** Where a group's checkpoint lives: under the data directory, one file per group and log. */
-export function checkpointFile(config: Pick<Config, 'dataDir'>, group: string, logTarget: string): string {
-  const target = createHash('sha256').update(logTarget).digest('hex').slice(0, 8);
+/**
+ * Where a group's checkpoint lives: under the data directory, one file per group and log, `logKey` naming
+ * the log by its identity (describeLogIdentity).
+ */
+export function checkpointFile(config: Pick<Config, 'dataDir'>, group: string, logKey: string): string {
+  const target = createHash('sha256').update(logKey).digest('hex').slice(0, 8);
   return path.join(config.dataDir, 'speed', `${group}-${target}.checkpoint.json`);
 }
 

@@ -1,7 +1,7 @@
 import { runConsumeLoop } from '../bus/consumeLoop.js';
 import { writeDeadLetters } from '../bus/deadLetters.js';
 import { readGroupLag } from '../bus/lag.js';
-import type { Log, LogRecord, ProduceRecord } from '../bus/port.js';
+import { describeLogIdentity, type Log, type LogRecord, type ProduceRecord } from '../bus/port.js';
 import type { Config } from '../config/config.js';
 import { GROUPS, qualifiedName, topicName } from '../config/names.js';
 import { UnknownTopicError } from '../errors.js';
@@ -41,8 +41,6 @@ export interface StreamProcessorOptions {
   log: Log;
   config: Config;
   rules: RuleSet;
-  /** Where the log lives (describeLogTarget): names the checkpoint file. */
-  logTarget: string;
   /** Stop after this many ms without input. Default: run until the signal aborts. */
   idleMs?: number;
   /** Stop once the input's end offsets seen at start are processed (a batch run over what is there). */
@@ -142,7 +140,7 @@ function emptyStats(resumedFromCheckpoint: boolean): StreamStats {
  * (at most one commit interval of batches; the first batch is checkpointed at once) is published again with
  * the same identities (deduped downstream), and the newest row per (device_id, date) is the one an
  * uninterrupted run publishes.
- * @example const stats = await runStreamProcessor({ log, config, rules: referenceRules(), logTarget, idleMs: 2000 });
+ * @example const stats = await runStreamProcessor({ log, config, rules: referenceRules(), idleMs: 2000 });
  */
 export async function runStreamProcessor(options: StreamProcessorOptions): Promise<StreamStats> {
   const { log, config, rules } = options;
@@ -155,7 +153,8 @@ export async function runStreamProcessor(options: StreamProcessorOptions): Promi
   await log.ensureTopic(realtimeTopic);
   await log.ensureTopic(deadLetterTopic);
 
-  const file = checkpointFile(config, group, options.logTarget);
+  // keyed by the log's identity: a moved data directory keeps its checkpoint, a reset log starts afresh
+  const file = checkpointFile(config, group, describeLogIdentity(await log.identity()));
   const saved = await resumableCheckpoint(log, input, file, options.onWarning);
   const engine = new RuleEngine(rules, saved?.state);
   const view = new DeviceDayView(

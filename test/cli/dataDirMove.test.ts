@@ -72,6 +72,14 @@ describe('a data directory can be moved', () => {
     );
 
     expect(await scan(moved)).toEqual(rows);
+    // The same simulation in the copy is the same run in the same log (keyed by the log's identity, not
+    // its path): it is not produced a second time.
+    const resimulated = await runCli(
+      ['simulate', '--devices', '2', '--days', '2', '--seed', '3', '--json'],
+      moved,
+    );
+    expect(resimulated.code, resimulated.stderr).toBe(0);
+    expect(JSON.parse(resimulated.stdout).action).toBe('skipped');
     const again = await runCli(['batch'], moved);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/nothing to do \(nothing new in the lake since the last published run\)/);

@@ -200,7 +200,11 @@ describe('lambda-iot land', () => {
 
     // The log is reset: its database is removed and another plant is simulated into a new one.
     fs.rmSync(path.join(dataDir, 'log'), { recursive: true, force: true });
-    const second = await runCli(['simulate', '--devices', '2', '--days', '1', '--seed', '6', '--json'], env);
+    // another plant on the lake's dates: --again, since the one-plant check refuses it otherwise
+    const second = await runCli(
+      ['simulate', '--devices', '2', '--days', '1', '--seed', '6', '--again', '--json'],
+      env,
+    );
     expect(second.code, second.stderr).toBe(0);
     const two = JSON.parse(second.stdout).produced as { telemetry: number; events: number };
     expect(two.telemetry).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openLog } from '../../src/bus/openLog.js';
-import type { Log, LogRecord } from '../../src/bus/port.js';
+import { describeLogIdentity, type Log, type LogRecord } from '../../src/bus/port.js';
 import { loadConfig } from '../../src/config/config.js';
 import { LogError } from '../../src/errors.js';
 import { DEFAULT_FROM_MS } from '../../src/ingest/index.js';
@@ -211,7 +211,6 @@ describe('speed layer bad input', () => {
       log,
       config,
       rules: referenceRules(),
-      logTarget: 'test',
       idleMs: 500,
     });
     expect(stats).toMatchObject({ read: bad.length + 1, deadLettered: bad.length, anomalies: 1 });
@@ -308,7 +307,6 @@ describe('speed layer robustness', () => {
       log,
       config,
       rules: referenceRules(),
-      logTarget: 'fuzz',
       idleMs: 500,
     });
     expect(stats.read).toBe(payloads.length);
@@ -340,8 +338,7 @@ describe('speed layer real-time view', () => {
       }),
       timestamp: DEFAULT_FROM_MS,
     });
-    const run = () =>
-      runStreamProcessor({ log, config, rules: referenceRules(), logTarget: 'view', idleMs: 500 });
+    const run = () => runStreamProcessor({ log, config, rules: referenceRules(), idleMs: 500 });
     await log.produce('iot-telemetry', [
       reading('2025-04-01T01:00:00Z', 3.5),
       reading('2025-04-02T01:00:00Z', 4.5),
@@ -358,7 +355,11 @@ describe('speed layer real-time view', () => {
     ]);
 
     // a checkpoint from before the view: it still loads, and the view starts empty
-    const file = checkpointFile(config, 'lambda_streaming_anomalies', 'view');
+    const file = checkpointFile(
+      config,
+      'lambda_streaming_anomalies',
+      describeLogIdentity(await log.identity()),
+    );
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(saved.view.devices.device_1).toHaveProperty('2025-04-03');
     delete saved.view;
@@ -405,12 +406,15 @@ describe('speed layer checkpoint against the log', () => {
         log: on,
         config,
         rules: referenceRules(),
-        logTarget: 'fits',
         idleMs: 300,
         onWarning: (w) => warnings.push(w),
       });
     expect(await run(log)).toMatchObject({ read: 2, resumedFromCheckpoint: false });
-    const file = checkpointFile(config, 'lambda_streaming_anomalies', 'fits');
+    const file = checkpointFile(
+      config,
+      'lambda_streaming_anomalies',
+      describeLogIdentity(await log.identity()),
+    );
     const written = fs.readFileSync(file, 'utf8');
 
     // A transient failure reading the partition ends: the run fails with it, the checkpoint stays.

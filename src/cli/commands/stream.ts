@@ -94,7 +94,6 @@ export function registerStream(program: Command): void {
               log,
               config,
               rules,
-              logTarget: describeLogTarget(config),
               idleMs,
               signal: stop.signal,
               onWarning: say,
