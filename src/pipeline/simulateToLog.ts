@@ -73,18 +73,7 @@ export async function simulateToLog(options: SimulateToLogOptions): Promise<Simu
   if (lock === undefined) {
     // Stopped while waiting for another run: nothing produced.
     const runId = simulationRunId(simulation, runKey);
-    const now = new Date().toISOString();
-    const manifest: SimulationManifest = readManifest(config, runId) ?? {
-      simulationId: simulationId(simulation),
-      runId,
-      options: simulation,
-      logTarget: options.logTarget,
-      status: 'partial',
-      produced: { telemetry: 0, events: 0 },
-      failures: 0,
-      startedAt: now,
-      updatedAt: now,
-    };
+    const manifest = readManifest(config, runId) ?? newManifest(options, runId);
     return { manifest, action: 'interrupted', groundTruthDir: groundTruthDir(config, simulation) };
   }
   try {
@@ -95,6 +84,22 @@ export async function simulateToLog(options: SimulateToLogOptions): Promise<Simu
   } finally {
     lock.release();
   }
+}
+
+/** The manifest of a run that has produced nothing yet. */
+function newManifest(options: SimulateToLogOptions, runId: string): SimulationManifest {
+  const now = new Date().toISOString();
+  return {
+    simulationId: simulationId(options.simulation),
+    runId,
+    options: options.simulation,
+    logTarget: options.logTarget,
+    status: 'partial',
+    produced: { telemetry: 0, events: 0 },
+    failures: 0,
+    startedAt: now,
+    updatedAt: now,
+  };
 }
 
 /** simulateToLog's work, under the lock. */
@@ -110,17 +115,7 @@ async function produceSimulation(
     return { manifest: previous, action: 'skipped', groundTruthDir: truthDir };
 
   const now = () => new Date().toISOString();
-  const manifest: SimulationManifest = previous ?? {
-    simulationId: simulationId(simulation),
-    runId,
-    options: simulation,
-    logTarget: options.logTarget,
-    status: 'partial',
-    produced: { telemetry: 0, events: 0 },
-    failures: 0,
-    startedAt: now(),
-    updatedAt: now(),
-  };
+  const manifest = previous ?? newManifest(options, runId);
   const skip = manifest.produced.telemetry + manifest.produced.events;
   const topics = { telemetry: topicName(config, 'telemetry'), events: topicName(config, 'events') };
   await log.ensureTopic(topics.telemetry);
