@@ -58,7 +58,7 @@ function contractRanges(scope: AuditScope): Audit {
          WHERE "date" BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
            AND NOT (${ranges.map(([f, r]) => `"${f}" BETWEEN ${r.min} AND ${r.max}`).join(' AND ')})`,
         (n) =>
-          `${n} readings outside the contract ranges (${ranges.map(([f, r]) => `${f} ${r.min}–${r.max}`).join(', ')})`,
+          `${n} ${n === 1 ? 'reading' : 'readings'} outside the contract ranges (${ranges.map(([f, r]) => `${f} ${r.min}–${r.max}`).join(', ')})`,
         [scope.from, scope.to],
       ),
   };

@@ -34,7 +34,7 @@ describe('lambda-iot batch', () => {
     const refused = await runCli(['batch'], env);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(
-      /FAIL {2}silver inputs within contract ranges: 1 readings outside the contract ranges/,
+      /FAIL {2}silver inputs within contract ranges: 1 reading outside the contract ranges/,
     );
     expect(refused.stdout).toMatch(/"device_id":"device_2".*"vibration":-4/);
     expect(refused.stdout).toMatch(

@@ -139,7 +139,7 @@ describe('notebook 03 exercises', () => {
 
     const solution = await s03.badFileRun(store, catalog, config);
     const { right } = expectCheck((a) => checkBadFileStopped(a, { mainHash }), solution, published);
-    expect(right.message).toMatch(/1 readings outside the contract ranges/);
+    expect(right.message).toMatch(/1 reading outside the contract ranges/);
     // the recipe leaves the lake and the catalog as they were: the file is gone, the kept branch too
     expect((await listRawFiles(store, 'telemetry')).map((f) => f.key)).toEqual(filesBefore);
     expect((await catalog.listBranches()).map((b) => b.name)).toEqual([MAIN_BRANCH]);
