@@ -13,11 +13,12 @@ export function embeddedLogFile(config: Pick<Config, 'dataDir'>): string {
  * never loads kafkajs and Kafka never loads SQLite.
  * @example const log = await openLog(loadConfig());
  */
-export async function openLog(config: Config): Promise<Log> {
+export async function openLog(config: Config, options: { readOnly?: boolean } = {}): Promise<Log> {
   if (config.bus === 'kafka') return (await import('./kafka/kafkaLog.js')).openKafkaLog(config);
   const { openEmbeddedLog } = await import('./embedded/embeddedLog.js');
   return openEmbeddedLog({
     file: embeddedLogFile(config),
+    readOnly: options.readOnly,
     partitions: config.partitions,
     sessionTimeoutMs: config.sessionTimeoutMs,
     retentionMs: config.logRetentionHours * 3_600_000,

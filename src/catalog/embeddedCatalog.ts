@@ -37,6 +37,8 @@ export const MIN_HASH_PREFIX = 6;
 export interface EmbeddedCatalogOptions {
   /** The SQLite file (created with its folder when missing). */
   file: string;
+  /** Only reads will be made: in a folder this user may only read, a private copy is read. Default false. */
+  readOnly?: boolean;
   /** Where metadata files are written and read. */
   store: ObjectStore;
   /** Wall clock for commit times. Default Date.now. */
@@ -65,7 +67,7 @@ export class EmbeddedCatalog implements Catalog {
     this.store = options.store;
     this.now = options.now ?? Date.now;
     this.beforeRefUpdate = options.beforeRefUpdate;
-    this.commits = new SqliteCommits(options.file, this.now());
+    this.commits = new SqliteCommits(options.file, this.now(), { readOnly: options.readOnly });
   }
 
   /** The commit graph (read-only use: the algorithms of commitGraph.ts, tests counting what a walk reads). */

@@ -20,6 +20,7 @@ export async function openCatalog(
   config: Pick<Config, 'dataDir'> &
     Partial<Pick<Config, 'catalog' | 'nessieUri' | 'nessieToken' | 'retryAttempts' | 'retryBaseMs'>>,
   store: ObjectStore,
+  options: { readOnly?: boolean } = {},
 ): Promise<Catalog> {
   if (config.catalog === 'nessie') {
     if (!config.nessieUri) {
@@ -36,5 +37,5 @@ export async function openCatalog(
     return new NessieCatalog({ uri: config.nessieUri, token: config.nessieToken, retry });
   }
   const { openEmbeddedCatalog } = await import('./embeddedCatalog.js');
-  return openEmbeddedCatalog({ file: embeddedCatalogFile(config), store });
+  return openEmbeddedCatalog({ file: embeddedCatalogFile(config), store, readOnly: options.readOnly });
 }

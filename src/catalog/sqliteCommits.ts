@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { CatalogConflictError } from '../errors.js';
 import type { TableName } from '../iceberg/tableName.js';
-import { openSqliteFile } from '../store/sqliteFile.js';
+import { openSqliteFile, openSqliteForReading } from '../store/sqliteFile.js';
 import { type CommitGraph, type GraphCommit, nextGeneration } from './commitGraph.js';
 import { MAIN_BRANCH } from './port.js';
 
@@ -61,12 +61,16 @@ export interface NewCommit {
 export class SqliteCommits implements CommitGraph<StoredCommit> {
   readonly db: Database.Database;
 
-  constructor(file: string, nowMs: number) {
-    this.db = openSqliteFile('embedded catalog', file, { timeout: 15_000 }, (db) => {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.exec(SCHEMA);
-    });
+  constructor(file: string, nowMs: number, options: { readOnly?: boolean } = {}) {
+    const open = (f: string) =>
+      openSqliteFile('embedded catalog', f, { timeout: 15_000 }, (db) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.exec(SCHEMA);
+      });
+    this.db = options.readOnly ? openSqliteForReading('embedded catalog', file, open) : open(file);
+    // a read-only copy is read as it is (it was created and migrated by the writers)
+    if (this.db.readonly) return;
     this.db
       .transaction(() => {
         this.migrateGenerations();

@@ -21,9 +21,11 @@ export function withCliStack<T>(
   const config = loadConfig();
   const access = options.access ?? 'write';
   if (access === 'write' || (options.local?.(config) ?? true)) checkDataDir(config.dataDir, access);
-  return withStack(config, fn, { scratchName: `cli-${process.pid}` }).catch((error: unknown) => {
-    throw sqliteReadOnly(error, config.dataDir) ?? error;
-  });
+  return withStack(config, fn, { scratchName: `cli-${process.pid}`, readOnly: access === 'read' }).catch(
+    (error: unknown) => {
+      throw sqliteReadOnly(error, config.dataDir) ?? error;
+    },
+  );
 }
 
 /**

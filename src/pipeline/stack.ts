@@ -33,6 +33,11 @@ export interface StackOptions {
   s3?: Partial<S3StoreOptions>;
   /** Names the scratch directory under `<data dir>/tmp/` (default `stack-<pid>`). */
   scratchName?: string;
+  /**
+   * The caller only reads: an embedded log or catalog in a folder this user may only read is read from a
+   * private copy instead of failing (writes would fail). Default false.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -52,7 +57,7 @@ export function openStack(config: Config, options: StackOptions = {}): Stack {
     };
   };
   const log = once(
-    async () => (await import('../bus/openLog.js')).openLog(config),
+    async () => (await import('../bus/openLog.js')).openLog(config, { readOnly: options.readOnly }),
     (l) => l.close(),
   );
   const store = once(
@@ -60,7 +65,10 @@ export function openStack(config: Config, options: StackOptions = {}): Stack {
     (s) => s.close(),
   );
   const catalog = once(
-    async () => (await import('../catalog/openCatalog.js')).openCatalog(config, await store()),
+    async () =>
+      (await import('../catalog/openCatalog.js')).openCatalog(config, await store(), {
+        readOnly: options.readOnly,
+      }),
     (c) => c.close(),
   );
   const duck = once(

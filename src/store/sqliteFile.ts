@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
@@ -55,5 +56,47 @@ export function openSqliteFile(
   } catch (error) {
     db?.close();
     throw sqliteFileError(what, file, error);
+  }
+}
+
+/** SQLite codes of an open that needed to write beside a file it may only read (WAL's -shm, -wal). */
+function cannotWriteBeside(error: unknown): boolean {
+  const code =
+    (error as { code?: unknown } | null)?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
+  return (
+    typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN'))
+  );
+}
+
+/**
+ * For a command that only reads: opens `file` with `open` and, when SQLite cannot open it because it would
+ * have to write beside it (a WAL database in a folder this user may only read), reads a private copy
+ * instead — the file and its -wal copied to a temporary folder, folded into one file (rollback journal
+ * mode) and opened read-only; the copy is unlinked at once (the open handle keeps it readable). Never for
+ * a command that writes: its writes would go to the copy.
+ */
+export function openSqliteForReading(
+  what: string,
+  file: string,
+  open: (file: string) => Database.Database,
+): Database.Database {
+  try {
+    return open(file);
+  } catch (error) {
+    if (!cannotWriteBeside(error) || !fs.existsSync(file)) throw error;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-iot-readonly-'));
+  try {
+    const copy = path.join(dir, path.basename(file));
+    fs.copyFileSync(file, copy);
+    if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+    const folding = new Database(copy);
+    folding.pragma('journal_mode = DELETE');
+    folding.close();
+    return new Database(copy, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw sqliteFileError(`${what} (read-only copy)`, file, error);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

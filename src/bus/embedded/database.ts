@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../../store/sqliteFile.js';
+import { openSqliteFile, openSqliteForReading } from '../../store/sqliteFile.js';
 
 /** The embedded log's SQLite schema (the log's own statements live beside its code). */
 const SCHEMA = `
@@ -53,7 +53,8 @@ create table if not exists log_meta (
  * work across processes, FULL sync so an acknowledged produce or commit survives a crash, and a busy
  * timeout so concurrent processes wait for each other instead of failing.
  */
-export function openLogDatabase(file: string): Database.Database {
+export function openLogDatabase(file: string, options: { readOnly?: boolean } = {}): Database.Database {
+  if (options.readOnly) return openSqliteForReading('embedded log', file, (f) => openLogDatabase(f));
   // Two processes opening a new log at once can meet SQLITE_BUSY while one switches the file to WAL or
   // creates the tables (the busy handler does not cover every step); retry for a while before giving up.
   const deadline = Date.now() + 15_000;

@@ -20,6 +20,11 @@ import { enforceRetention, type RetentionResult } from './retention.js';
 export interface EmbeddedLogOptions {
   /** SQLite file of the log. */
   file: string;
+  /**
+   * Only reads will be made: in a folder this user may only read, a private copy is read (see
+   * openSqliteForReading). Default false.
+   */
+  readOnly?: boolean;
   /** Partitions of auto-created topics. Default 4. */
   partitions?: number;
   /** Group session timeout in ms. Default 30000. */
@@ -64,7 +69,7 @@ export class EmbeddedLog implements Log {
   private closed = false;
 
   constructor(readonly options: EmbeddedLogOptions) {
-    this.db = openLogDatabase(options.file);
+    this.db = openLogDatabase(options.file, { readOnly: options.readOnly });
     this.partitions = options.partitions ?? 4;
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3_600_000;
