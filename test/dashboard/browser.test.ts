@@ -148,6 +148,16 @@ describe.runIf(runs).sequential('dashboard in chromium', () => {
       await page.waitForSelector(`#panel-${name}[data-state="ready"]`, WAIT);
       expect(await viewRows(name), name).toBeGreaterThan(0);
     }
+    // The alerts show once, as the review table (the chart stays hidden as the panel's data view); a click
+    // on a row opens that alert's telemetry, as a click on the chart did.
+    expect(await page.isHidden('#panel-alert_list .chart')).toBe(true);
+    const rows = page.locator('#panel-alert_list tr.alert');
+    expect(await rows.count()).toBe(await viewRows('alert_list'));
+    const last = rows.last();
+    const clicked = await last.getAttribute('data-timestamp');
+    await last.locator('td').first().click();
+    await page.waitForURL((url) => url.searchParams.get('alert') === clicked!.replace('.000Z', 'Z'), WAIT);
+    await page.waitForSelector('#panel-device_telemetry[data-state="ready"]', WAIT);
     expect(consoleErrors).toEqual([]);
     expect(foreign).toEqual([]);
   });

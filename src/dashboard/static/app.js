@@ -123,7 +123,11 @@
       });
     }
     await view.runAsync();
-    if (name === 'alert_list' && !exported) container.appendChild(alertTable(data.rows));
+    if (name === 'alert_list' && !exported) {
+      // Live: the table (with reviews) replaces the chart, which stays as the panel's data view.
+      chart.hidden = true;
+      container.appendChild(alertTable(data.rows, onDatum));
+    }
     views[name] = view;
     rows[name] = data.rows;
     container.dataset.rows = String(data.rows.length);
@@ -222,7 +226,7 @@
     return parts.join('; ');
   }
 
-  function alertTable(list) {
+  function alertTable(list, onDatum) {
     const table = el('table', { class: 'alerts' });
     table.appendChild(
       el(
@@ -251,27 +255,28 @@
         );
         buttons.appendChild(button);
       }
-      table.appendChild(
-        el(
-          'tr',
-          {
-            class: 'alert',
-            'data-device': r.device_id,
-            'data-timestamp': timestamp,
-            'data-type': r.anomaly_type,
-            'data-status': r.status,
-          },
-          [
-            el('td', { text: timestamp.slice(0, 19).replace('T', ' ') }),
-            el('td', { text: r.device_id }),
-            el('td', { text: r.anomaly_type }),
-            el('td', { text: r.severity }),
-            el('td', { class: 'status', text: r.status }),
-            el('td', { class: 'audit', text: auditText(r) }),
-            buttons,
-          ],
-        ),
+      const row = el(
+        'tr',
+        {
+          class: onDatum ? 'alert selectable' : 'alert',
+          'data-device': r.device_id,
+          'data-timestamp': timestamp,
+          'data-type': r.anomaly_type,
+          'data-status': r.status,
+        },
+        [
+          el('td', { text: timestamp.slice(0, 19).replace('T', ' ') }),
+          el('td', { text: r.device_id }),
+          el('td', { text: r.anomaly_type }),
+          el('td', { text: r.severity }),
+          el('td', { class: 'status', text: r.status }),
+          el('td', { class: 'audit', text: auditText(r) }),
+          buttons,
+        ],
       );
+      // A click on the row (not on a review button) does what a click on the chart's row did.
+      if (onDatum) row.addEventListener('click', (event) => event.target.closest('button') || onDatum(r));
+      table.appendChild(row);
     }
     return table;
   }
