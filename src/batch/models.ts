@@ -10,10 +10,19 @@ export const MODELS = [
   'silver_telemetry',
   'silver_events',
   'gold_device_health',
+  'failure_features',
   'gold_failure_predictions',
   'gold_maintenance_schedule',
 ] as const;
 export type ModelName = (typeof MODELS)[number];
+
+/**
+ * Models the batch run does not build: the failure model's labels (built over failure_features by
+ * `lambda-iot model train|evaluate`, whose outcomes are days after the features' dates).
+ */
+export const TRAINING_MODELS = ['failure_labels'] as const;
+/** Any SQL model of `sql/duckdb/`. */
+export type SqlModelName = ModelName | (typeof TRAINING_MODELS)[number];
 
 /** The folder of the DuckDB models: `sql/duckdb/` of the kit, found from the working directory or the command. */
 export function sqlDir(): string {
@@ -22,7 +31,7 @@ export function sqlDir(): string {
 }
 
 /** A model's SQL text. */
-export function readModel(name: ModelName, dir = sqlDir()): string {
+export function readModel(name: SqlModelName, dir = sqlDir()): string {
   return fs.readFileSync(path.join(dir, `${name}.sql`), 'utf8');
 }
 
@@ -39,7 +48,7 @@ export function modelParameters(sql: string): string[] {
  */
 export async function buildModel(
   duck: DuckSession,
-  name: ModelName,
+  name: SqlModelName,
   params: Record<string, DuckDBValue>,
   dir = sqlDir(),
 ): Promise<number> {
@@ -59,7 +68,7 @@ export type ModelTestScope = 'days' | 'table';
 
 /** One test of a model: a query returning the offending rows (none when it passes). */
 export interface ModelTest {
-  model: ModelName;
+  model: SqlModelName;
   name: string;
   sql: string;
   /**
@@ -72,7 +81,7 @@ export interface ModelTest {
 const SCOPES: readonly ModelTestScope[] = ['days', 'table'];
 
 /** The `-- scope: …` line among the comment lines that open a test, if any. */
-function scopeOf(model: ModelName, name: string, body: string): ModelTestScope {
+function scopeOf(model: SqlModelName, name: string, body: string): ModelTestScope {
   for (const line of body.trimStart().split('\n')) {
     if (!line.startsWith('--')) break;
     const scope = /^--\s*scope:\s*(\S+)\s*$/.exec(line)?.[1];
@@ -91,7 +100,7 @@ function scopeOf(model: ModelName, name: string, body: string): ModelTestScope {
  * lines, each returning the rows that break it; a `-- scope: table` line right after the name says the
  * test needs the whole table (see ModelTest.scope). Names are unique within a file.
  */
-export function readModelTests(name: ModelName, dir = sqlDir()): ModelTest[] {
+export function readModelTests(name: SqlModelName, dir = sqlDir()): ModelTest[] {
   const file = path.join(dir, `${name}.tests.sql`);
   if (!fs.existsSync(file)) return [];
   const parts = fs.readFileSync(file, 'utf8').split(/^-- test: (.+)$/m);
@@ -117,9 +126,10 @@ export function readModelTests(name: ModelName, dir = sqlDir()): ModelTest[] {
 export async function runModelTests(
   duck: DuckSession,
   dir = sqlDir(),
+  models: readonly SqlModelName[] = MODELS,
 ): Promise<{ test: ModelTest; offending: Record<string, unknown>[] }[]> {
   const failures: { test: ModelTest; offending: Record<string, unknown>[] }[] = [];
-  for (const model of MODELS) {
+  for (const model of models) {
     for (const test of readModelTests(model, dir)) {
       const offending = await duck.rows(`SELECT * FROM (${test.sql}) LIMIT 5`);
       if (offending.length > 0) failures.push({ test, offending });

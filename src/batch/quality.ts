@@ -1,4 +1,8 @@
 import type { DuckSession } from '../duckdb/duckSession.js';
+import { precisionAtK, rocAuc, rocCurve } from '../model/metrics.js';
+
+/** The ranking measures live with the failure model (src/model/metrics.ts); re-exported for existing callers. */
+export { rocAuc, rocCurve } from '../model/metrics.js';
 
 /** How well failure_risk_score ranks device-days by whether the device failed soon after. */
 export interface PredictionQuality {
@@ -17,46 +21,6 @@ export interface PredictionQuality {
   k: number;
   /** The ROC curve of the judged predictions (empty without both outcomes). */
   roc: { fpr: number; tpr: number; threshold: number }[];
-}
-
-/** The ROC curve: (false-positive rate, true-positive rate) at every score threshold, from (0,0) to (1,1). */
-export function rocCurve(
-  rows: readonly { score: number; label: boolean }[],
-): { fpr: number; tpr: number; threshold: number }[] {
-  const positives = rows.filter((r) => r.label).length;
-  const negatives = rows.length - positives;
-  if (positives === 0 || negatives === 0) return [];
-  const sorted = [...rows].sort((a, b) => b.score - a.score);
-  const points = [{ fpr: 0, tpr: 0, threshold: Number.POSITIVE_INFINITY }];
-  let tp = 0;
-  let fp = 0;
-  for (let i = 0; i < sorted.length; ) {
-    const score = sorted[i]!.score;
-    while (i < sorted.length && sorted[i]!.score === score) {
-      if (sorted[i]!.label) tp++;
-      else fp++;
-      i++;
-    }
-    points.push({ fpr: fp / negatives, tpr: tp / positives, threshold: score });
-  }
-  return points;
-}
-
-/** ROC AUC by the rank-sum (Mann–Whitney) formula, ties counted as half. */
-export function rocAuc(rows: readonly { score: number; label: boolean }[]): number | null {
-  const positives = rows.filter((r) => r.label).length;
-  const negatives = rows.length - positives;
-  if (positives === 0 || negatives === 0) return null;
-  const sorted = [...rows].sort((a, b) => a.score - b.score);
-  let rankSum = 0;
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j < sorted.length && sorted[j]!.score === sorted[i]!.score) j++;
-    const averageRank = (i + 1 + j) / 2;
-    for (let t = i; t < j; t++) if (sorted[t]!.label) rankSum += averageRank;
-    i = j;
-  }
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
 /**
@@ -83,20 +47,12 @@ export async function predictionQuality(
     [horizonDays],
   );
   const positives = rows.filter((r) => r.label).length;
-  const byDay = new Map<string, typeof rows>();
-  for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), r]);
-  const precisions = [...byDay.values()].map((day) => {
-    const top = [...day]
-      .sort((a, b) => b.score - a.score || a.device_id.localeCompare(b.device_id))
-      .slice(0, k);
-    return top.filter((r) => r.label).length / top.length;
-  });
   return {
     horizonDays,
     predictions: rows.length,
     positives,
     rocAuc: rocAuc(rows),
-    precisionAtK: precisions.length === 0 ? null : precisions.reduce((a, b) => a + b, 0) / precisions.length,
+    precisionAtK: precisionAtK(rows, k),
     baseRate: rows.length === 0 ? null : positives / rows.length,
     k,
     roc: rocCurve(rows),
