@@ -66,6 +66,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/batch.js')).registerBatch,
   },
   {
+    name: 'model',
+    summary: 'the failure model: train it on the lake, evaluate it against the reference score, show it',
+    load: async () => (await import('./commands/model.js')).registerModel,
+  },
+  {
     name: 'serve',
     summary:
       'run the serving layer: ingest anomalies and real-time rows, attach Gold, refresh the merged views',
