@@ -128,8 +128,8 @@ async function existingEntries(store: ObjectStore, m: ManifestFile): Promise<Man
 }
 
 /**
- * Keeps the snapshot at `bound` manifests or fewer: while there are more, the smallest ones (fewest files;
- * ties: the oldest, then in list order) are merged into one new manifest. Entries this write made keep
+ * Keeps the snapshot at `bound` manifests or fewer: when there are more, as many of the smallest ones
+ * (fewest files; ties: the oldest, then in list order) as it takes are merged into one new manifest. Entries this write made keep
  * their status (ADDED, or DELETED by this snapshot); a carried manifest's live entries become EXISTING
  * with their snapshot id and sequence numbers; entries an earlier snapshot DELETED are dropped (they
  * belong to that snapshot). Merging the smallest keeps the files a write rewrites few: a big manifest of
