@@ -74,7 +74,7 @@ describe('silver deduplicates readings and events (at-least-once delivery, a pla
     });
     expect(result.audits.map((a) => a.name)).toEqual(
       expect.arrayContaining([
-        'silver_telemetry_daily: readings counts each identity (device_id, timestamp) once, other raw rows are dropped duplicates',
+        "silver_telemetry_daily: every raw row of the model's days is a reading or a dropped duplicate, every device-day with raw rows has a row",
         'silver_events: key (device_id, event_timestamp, event_type) unique and not null (duplicates deduplicated)',
       ]),
     );
