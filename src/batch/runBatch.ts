@@ -35,7 +35,9 @@ export interface BatchOptions extends RangeOptions {
    * new main (default 3); retryBaseMs: the first delay before that (default 200, doubling, with jitter).
    */
   config: Pick<Config, 'dataDir'> &
-    Partial<Pick<Config, 'publishRetries' | 'retryBaseMs' | 'vibrationThreshold' | 'eventTimeMin'>>;
+    Partial<
+      Pick<Config, 'publishRetries' | 'retryBaseMs' | 'vibrationThreshold' | 'eventTimeMin' | 'manifestBound'>
+    >;
   /** Wall-clock now in ms, for the end of the plausible event-time window (now + 24 h). Default Date.now(). */
   now?: number;
   store: ObjectStore;
@@ -145,6 +147,7 @@ async function publishGold(
           range,
           watermark: plan.watermark,
           closedThrough: plan.closedThrough,
+          manifestBound: options.config.manifestBound,
         });
         await createAuditViews(ctx, catalog, runBranch.name, range);
         return tables;
