@@ -1,7 +1,8 @@
 -- gold_failure_predictions
 -- Grain:   one row per device and prediction_date, for every date in [$from_date, $to_date] and every device
 --          with telemetry in the 7 days ending there (as of that date's data: nothing later is used).
--- Inputs:  silver_telemetry_daily.
+-- Inputs:  silver_telemetry_daily; failure_model_scores (the failure model's scores of failure_features, a
+--          session table the batch run builds from the model artifact: src/batch/modelScores.ts).
 -- Params:  $from_date, $to_date (DATE, inclusive).
 -- Columns:
 --   anomalies_7d             vibration-anomaly readings over the 7 UTC days ending with prediction_date
@@ -14,6 +15,8 @@
 --                            + 0.1·peak_energy_7d/5, 2), clipped to [0, 1]; a missing term counts as 0
 --   recommended_action       > 0.8 immediate_shutdown, > 0.6 emergency_maintenance, > 0.4 schedule_maintenance,
 --                            else monitor_only
+--   model_risk_score         the failure model's probability of a failure within 3 days (null: no features)
+--   model_id                 the model that scored the row
 -- Fixes of the reference: its "7d" window was 60 days; the score was not clipped; prediction_date was the
 -- wall-clock day of the run (results depended on when it ran) — here it is each date of the data.
 WITH daily AS (
@@ -79,5 +82,8 @@ SELECT
     WHEN failure_risk_score > 0.6 THEN 'emergency_maintenance'
     WHEN failure_risk_score > 0.4 THEN 'schedule_maintenance'
     ELSE 'monitor_only'
-  END AS recommended_action
+  END AS recommended_action,
+  model_risk_score,
+  model_id
 FROM scored
+LEFT JOIN failure_model_scores USING (device_id, prediction_date)

@@ -28,3 +28,12 @@ WHERE anomalies_24h > anomalies_7d OR anomalies_24h < 0;
 SELECT p.device_id, p.prediction_date, p.peak_temp_24h, h.max_temp FROM gold_failure_predictions AS p
 LEFT JOIN gold_device_health AS h ON h.device_id = p.device_id AND h.date = p.prediction_date
 WHERE p.peak_temp_24h IS DISTINCT FROM h.max_temp;
+
+-- test: model_risk_score is a probability, scored by a named model, for every row with features
+SELECT p.device_id, p.prediction_date, p.model_risk_score, p.model_id FROM gold_failure_predictions AS p
+WHERE p.model_risk_score NOT BETWEEN 0 AND 1
+   OR (p.model_risk_score IS NULL) <> (p.model_id IS NULL)
+   OR p.model_risk_score IS NULL;
+
+-- test: one model scored the rebuilt days
+SELECT count(DISTINCT model_id) AS models FROM gold_failure_predictions HAVING count(DISTINCT model_id) > 1;

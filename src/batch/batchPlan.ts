@@ -15,6 +15,8 @@ export const RUN_SUMMARY = {
   runId: 'lambda-iot.run-id',
   watermark: 'lambda-iot.raw-watermark',
   range: 'lambda-iot.range',
+  /** The failure model that scored gold_failure_predictions (and the schedule built on it). */
+  modelId: 'lambda-iot.model-id',
 } as const;
 
 /**

@@ -7,6 +7,7 @@ import { type DeviceDay, FEATURES, readDeviceDays } from '../model/dataset.js';
 import { type Comparison, compareScores } from '../model/evaluate.js';
 import { type TrainOptions, trainFailureModel } from '../model/train.js';
 import type { ObjectStore } from '../store/objectStore.js';
+import { buildNoModelScores } from './modelScores.js';
 import { buildModel, MODELS } from './models.js';
 
 /** Where the failure model's device-days come from: a data directory's lake. */
@@ -58,6 +59,8 @@ export async function readModelData(
     ] as const) {
       step('model', model);
       await buildModel(lake.duck, model, params, options.sqlDir);
+      // The reference score is all the training data needs of gold_failure_predictions.
+      if (model === 'failure_features') await buildNoModelScores(lake.duck);
     }
     const rows = (await readDeviceDays(lake.duck, options.features)).filter(
       (r) =>

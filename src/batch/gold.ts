@@ -45,6 +45,16 @@ export const GOLD_TABLES: {
         { name: 'peak_temp_24h', type: 'double' },
         { name: 'failure_risk_score', type: 'double', doc: '0–1' },
         { name: 'recommended_action', type: 'string' },
+        {
+          name: 'model_risk_score',
+          type: 'double',
+          doc: 'the failure model: probability of a failure within 3 days (added later: older snapshots read null)',
+        },
+        {
+          name: 'model_id',
+          type: 'string',
+          doc: 'the model that scored the row (older snapshots read null)',
+        },
       ],
       partitionByDay: 'prediction_date',
       sortBy: ['device_id'],
@@ -62,6 +72,11 @@ export const GOLD_TABLES: {
         { name: 'window', type: 'string' },
         { name: 'estimated_cost', type: 'long' },
         { name: 'failure_risk_score', type: 'double' },
+        {
+          name: 'risk_score_source',
+          type: 'string',
+          doc: 'reference | model: the score behind P0 (added later: older snapshots read null)',
+        },
       ],
       partitionByDay: 'date',
       sortBy: ['device_id'],

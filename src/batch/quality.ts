@@ -21,6 +21,16 @@ export interface PredictionQuality {
   k: number;
   /** The ROC curve of the judged predictions (empty without both outcomes). */
   roc: { fpr: number; tpr: number; threshold: number }[];
+  /**
+   * The same measures for the failure model's model_risk_score on the same device-days (null when the
+   * predictions carry no model score).
+   */
+  model: {
+    modelId: string | null;
+    rocAuc: number | null;
+    precisionAtK: number | null;
+    roc: PredictionQuality['roc'];
+  } | null;
 }
 
 /**
@@ -34,9 +44,17 @@ export async function predictionQuality(
   horizonDays: number,
   k = 3,
 ): Promise<PredictionQuality> {
-  const rows = await duck.rows<{ device_id: string; day: string; score: number; label: boolean }>(
+  const rows = await duck.rows<{
+    device_id: string;
+    day: string;
+    score: number;
+    model_score: number | null;
+    model_id: string | null;
+    label: boolean;
+  }>(
     `WITH newest AS (SELECT max(date) AS d FROM silver_telemetry_daily)
      SELECT p.device_id, CAST(p.prediction_date AS VARCHAR) AS day, p.failure_risk_score AS score,
+            p.model_risk_score AS model_score, p.model_id,
             EXISTS (
               SELECT 1 FROM silver_events e
               WHERE e.device_id = p.device_id AND e.is_failure
@@ -47,6 +65,7 @@ export async function predictionQuality(
     [horizonDays],
   );
   const positives = rows.filter((r) => r.label).length;
+  const modelRows = rows.flatMap((r) => (r.model_score === null ? [] : [{ ...r, score: r.model_score }]));
   return {
     horizonDays,
     predictions: rows.length,
@@ -56,5 +75,14 @@ export async function predictionQuality(
     baseRate: rows.length === 0 ? null : positives / rows.length,
     k,
     roc: rocCurve(rows),
+    model:
+      modelRows.length === 0
+        ? null
+        : {
+            modelId: modelRows[0]!.model_id,
+            rocAuc: rocAuc(modelRows),
+            precisionAtK: precisionAtK(modelRows, k),
+            roc: rocCurve(modelRows),
+          },
   };
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import { CatalogConflictError, InterruptedError, InvalidArgumentError, KitError } from '../errors.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { openLakeReader } from '../lake/lakeReader.js';
+import { currentModel, type ModelChoice } from '../model/artifact.js';
 import { DEFAULT_EVENT_TIME_MIN } from '../schema/validate.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { addDays } from '../time/utcTime.js';
@@ -22,6 +23,7 @@ import {
 } from './batchPlan.js';
 import { countDuplicates, type Duplicates, describeDuplicates } from './duplicates.js';
 import { landedRangesAudit } from './landedRangesAudit.js';
+import { buildModelScores } from './modelScores.js';
 import { buildModel, MODELS, type ModelName } from './models.js';
 import { recordPublishedRun } from './publishedRun.js';
 import { type PredictionQuality, predictionQuality } from './quality.js';
@@ -36,7 +38,15 @@ export interface BatchOptions extends RangeOptions {
    */
   config: Pick<Config, 'dataDir'> &
     Partial<
-      Pick<Config, 'publishRetries' | 'retryBaseMs' | 'vibrationThreshold' | 'eventTimeMin' | 'manifestBound'>
+      Pick<
+        Config,
+        | 'publishRetries'
+        | 'retryBaseMs'
+        | 'vibrationThreshold'
+        | 'eventTimeMin'
+        | 'manifestBound'
+        | 'riskScore'
+      >
     >;
   /** Wall-clock now in ms, for the end of the plausible event-time window (now + 24 h). Default Date.now(). */
   now?: number;
@@ -82,6 +92,11 @@ export interface BatchResult {
    */
   staleBranches: string[];
   quality?: PredictionQuality;
+  /**
+   * The failure model that scored gold_failure_predictions.model_risk_score (the lake's current model, else
+   * the kit's default), and the score the maintenance schedule's P0 used.
+   */
+  model?: { id: string; source: ModelChoice['source']; from: string; riskScore: 'reference' | 'model' };
   /** Write-audit-publish runs made: 1, plus one per publish lost to a concurrent one. */
   attempts: number;
   elapsedMs: number;
@@ -94,6 +109,7 @@ async function buildModels(
   duck: IcebergContext['duck'],
   range: { from: string; to: string },
   options: BatchOptions,
+  scoring: ModelChoice,
   step: (step: string, detail: string) => void,
 ): Promise<BatchResult['models']> {
   const params = {
@@ -101,6 +117,8 @@ async function buildModels(
     to_date: range.to,
     vibration_threshold: options.vibrationThreshold ?? options.config.vibrationThreshold ?? 3.0,
     baseline_min_readings: 100,
+    risk_score_source: options.config.riskScore ?? 'reference',
+    model_threshold: scoring.model.threshold,
   };
   const models: BatchResult['models'] = [];
   for (const model of MODELS) {
@@ -108,6 +126,11 @@ async function buildModels(
     step('model', model);
     const t0 = Date.now();
     models.push({ model, rows: await buildModel(duck, model, params, options.sqlDir), ms: Date.now() - t0 });
+    if (model === 'failure_features') {
+      // The failure model's scores, for gold_failure_predictions to join (a session table, not a SQL model).
+      step('model', `failure_model_scores (model ${scoring.model.id}, ${scoring.source})`);
+      await buildModelScores(duck, scoring);
+    }
   }
   return models;
 }
@@ -120,7 +143,7 @@ async function buildModels(
 async function publishGold(
   ctx: IcebergContext,
   options: BatchOptions,
-  run: { runId: string; plan: BatchPlan & { range: { from: string; to: string } } },
+  run: { runId: string; plan: BatchPlan & { range: { from: string; to: string } }; modelId: string },
   step: (step: string, detail: string) => void,
 ): Promise<{ wap: WapResult<TableWrite[]>; audits: BatchAuditResult[] }> {
   const { catalog } = options;
@@ -147,6 +170,7 @@ async function publishGold(
           range,
           watermark: plan.watermark,
           closedThrough: plan.closedThrough,
+          modelId: run.modelId,
           manifestBound: options.config.manifestBound,
         });
         await createAuditViews(ctx, catalog, runBranch.name, range);
@@ -253,13 +277,19 @@ async function runOnce(
     tmpDir: path.join(options.config.dataDir, 'tmp', `batch-${runId}`),
   };
   try {
-    const models = await buildModels(lake.duck, range, options, step);
+    const scoring = await currentModel(store);
+    const models = await buildModels(lake.duck, range, options, scoring, step);
     stopIfAborted(options.signal, 'before writing Gold');
     const duplicates = await countDuplicates(lake.duck, range);
     const dropped = describeDuplicates(duplicates);
     if (dropped !== undefined) step('silver', dropped);
-    const { wap, audits } = await publishGold(ctx, options, { runId, plan: { ...plan, range } }, step);
-    step('quality', 'failure_risk_score against the failures that followed');
+    const { wap, audits } = await publishGold(
+      ctx,
+      options,
+      { runId, plan: { ...plan, range }, modelId: scoring.model.id },
+      step,
+    );
+    step('quality', 'failure_risk_score and model_risk_score against the failures that followed');
     const quality = await predictionQuality(lake.duck, options.horizonDays ?? 3);
     return {
       ...base,
@@ -272,6 +302,12 @@ async function runOnce(
       mainHash: wap.targetHash,
       ...(wap.branchKept ? { branch: wap.branch } : {}),
       quality,
+      model: {
+        id: scoring.model.id,
+        source: scoring.source,
+        from: scoring.from,
+        riskScore: options.config.riskScore ?? 'reference',
+      },
     };
   } catch (error) {
     // A raw file DuckDB cannot read is reported by its lake key, with what to do about it.

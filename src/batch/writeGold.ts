@@ -28,6 +28,8 @@ export interface GoldWriteScope {
   watermark: string;
   /** The newest closed date, stamped as lambda-iot.closed-through (the serving layer's batch watermark). */
   closedThrough: string | null;
+  /** The failure model that scored the run (stamped as lambda-iot.model-id on the tables it scored). */
+  modelId?: string;
   /** Most manifests each Gold table's snapshot lists (LAMBDA_IOT_MANIFEST_BOUND); default the writer's (16). */
   manifestBound?: number;
 }
@@ -92,6 +94,9 @@ export async function writeGold(branch: Branch, scope: GoldWriteScope): Promise<
           [RUN_SUMMARY.watermark]: scope.watermark,
           [RUN_SUMMARY.range]: `${range.from}/${range.to}`,
           ...(scope.closedThrough === null ? {} : { [CLOSED_THROUGH_PROPERTY]: scope.closedThrough }),
+          ...(scope.modelId !== undefined && gold.model !== 'gold_device_health'
+            ? { [RUN_SUMMARY.modelId]: scope.modelId }
+            : {}),
         },
       },
     );

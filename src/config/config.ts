@@ -26,6 +26,8 @@ export interface Config {
   speedCommitIntervalMs: number;
   /** mm/s²: vibration above it counts in vibration_anomalies (batch and real-time views). Default 3.0. */
   vibrationThreshold: number;
+  /** The score behind a P0 maintenance day: the reference's failure_risk_score or the failure model's. Default reference. */
+  riskScore: 'reference' | 'model';
   /** Speed layer: UTC event dates per device in the real-time device-day view. Default 3. */
   realtimeDays: number;
   /** Kafka bootstrap servers. Default ['localhost:9092']. */

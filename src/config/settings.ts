@@ -124,6 +124,14 @@ export const SETTINGS = [
       'mm/s²: the one threshold behind vibration_anomalies in batch and real-time views (a reading counts when its vibration is above it); the rule set decides which anomalies are raised.',
   },
   {
+    env: 'LAMBDA_IOT_RISK_SCORE',
+    key: 'riskScore',
+    schema: z.enum(['reference', 'model']),
+    default: 'reference',
+    description:
+      "Which score makes a maintenance day P0: reference = the reference's failure_risk_score > 0.7 (keeps the article's numbers); model = the failure model's model_risk_score above its threshold.",
+  },
+  {
     env: 'LAMBDA_IOT_REALTIME_DAYS',
     key: 'realtimeDays',
     schema: positiveInt.max(366),

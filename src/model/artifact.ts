@@ -133,12 +133,13 @@ export async function currentModel(store: ObjectStore, defaultFile?: string): Pr
   return { model: readDefaultModel(file), source: 'default', from: file };
 }
 
-/** A number as a SQL literal (finite, full precision). */
-const lit = (x: number) => (Object.is(x, -0) ? '0' : String(x));
+/** A number as a SQL DOUBLE literal (finite, full precision; DuckDB would read 0.12 as a DECIMAL). */
+const lit = (x: number) => `${Object.is(x, -0) ? '0' : String(x)}::DOUBLE`;
 
 /**
- * The SQL scoring failure_features with a model: its probability per device-day, readable term by term
- * (one `coefficient * (feature − mean) / std` line per feature). Every number is checked finite and every
+ * The SQL scoring failure_features with a model: its probability per device-day (4 dp), readable term by
+ * term (one `coefficient * (feature − mean) / std` line per feature); columns device_id, prediction_date,
+ * model_risk_score, model_id (bound as $model_id). Every number is checked finite and every
  * feature name a plain column name before it reaches the text (checkModel).
  * @example await duck.run(`CREATE OR REPLACE TEMP TABLE failure_model_scores AS ${scoringSql(model)}`, { model_id: model.id });
  */
@@ -151,11 +152,11 @@ export function scoringSql(model: FailureModel): string {
   return [
     'SELECT',
     '  f.device_id,',
-    '  f.date,',
-    '  1 / (1 + exp(-(',
+    '  f.date AS prediction_date,',
+    '  round(1 / (1 + exp(-(',
     `    ${lit(checked.intercept)}`,
     ...terms,
-    '  ))) AS model_risk_score,',
+    '  ))), 4) AS model_risk_score,',
     '  CAST($model_id AS VARCHAR) AS model_id',
     'FROM failure_features AS f',
   ].join('\n');

@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/batch/models.js';
-import { runBatch } from '../../src/batch/runBatch.js';
+import { RUN_SUMMARY, runBatch } from '../../src/batch/runBatch.js';
 import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { readTable } from '../../src/catalog/tableOps.js';
 import { sqlString } from '../../src/duckdb/duckSession.js';
 import { listRawFiles, openLakeReader } from '../../src/lake/lakeReader.js';
 import { recordLostRange } from '../../src/lake/landingGaps.js';
+import { modelId, saveModel } from '../../src/model/artifact.js';
 import {
   expectedRows,
+  FIXTURE_MODEL,
   GOLD_ORDER,
   type GoldenCase,
   type GoldenLake,
@@ -123,5 +125,49 @@ describe('batch Gold on golden cases (test/batch/fixtures/<case>/)', () => {
     const emptied = await runBatch({ config, store, catalog, from: '2025-04-03', to: '2025-04-03' });
     expect(emptied.audits.filter((a) => !a.passed).map((a) => a.name)).toEqual([]);
     expect((await health()).filter((r) => r.date === '2025-04-03')).toEqual([]);
+  });
+
+  it('three-devices: the failure model scores every row, its id is in the snapshot summary, LAMBDA_IOT_RISK_SCORE=model makes its score decide P0, a new current model rescores on --full', async () => {
+    const lake = await land(threeDevices);
+    const { config, store, catalog } = lake;
+    const result = await runBatch({ config: { ...config, riskScore: 'model' }, store, catalog });
+    expect(result.audits.filter((a) => !a.passed)).toEqual([]);
+    expect(result.model).toMatchObject({ id: FIXTURE_MODEL.id, source: 'current', riskScore: 'model' });
+    const summaryOf = async (table: string) => {
+      const loaded = await catalog.loadTable(MAIN_BRANCH, table);
+      return loaded.metadata.snapshots.find(
+        (s) => s['snapshot-id'] === loaded.metadata['current-snapshot-id'],
+      )!.summary;
+    };
+    expect((await summaryOf('iot.gold_failure_predictions'))[RUN_SUMMARY.modelId]).toBe(FIXTURE_MODEL.id);
+    expect((await summaryOf('iot.gold_maintenance_schedule'))[RUN_SUMMARY.modelId]).toBe(FIXTURE_MODEL.id);
+    expect((await summaryOf('iot.gold_device_health'))[RUN_SUMMARY.modelId]).toBeUndefined();
+    const predictions = await goldRows(lake, 'iot.gold_failure_predictions', [
+      'device_id',
+      'prediction_date',
+    ]);
+    const schedule = await goldRows(lake, 'iot.gold_maintenance_schedule', ['device_id', 'date']);
+    // P0 exactly above the fixture model's threshold (0.6): A 04-02 (0.8808) and B's days, not B 04-03 by its
+    // reference score of 1 alone.
+    const p0 = schedule.filter((r) => r.priority === 'P0').map((r) => `${r.device_id} ${r.date}`);
+    expect(p0).toEqual(
+      predictions
+        .filter((p) => (p.model_risk_score as number) > FIXTURE_MODEL.threshold)
+        .map((p) => `${p.device_id} ${p.prediction_date}`),
+    );
+    expect(p0).toContain('A 2025-04-02');
+    expect(new Set(schedule.map((r) => r.risk_score_source))).toEqual(new Set(['model']));
+    // A newly trained model becomes current: a full rebuild rescores every row with it.
+    const next = { ...FIXTURE_MODEL, intercept: 0 };
+    const renamed = { ...next, id: modelId(next) };
+    await saveModel(store, renamed);
+    expect((await runBatch({ config, store, catalog, full: true })).published).toBe(true);
+    const rescored = await goldRows(lake, 'iot.gold_failure_predictions', ['device_id', 'prediction_date']);
+    expect(new Set(rescored.map((r) => r.model_id))).toEqual(new Set([renamed.id]));
+    expect(
+      rescored.find((r) => r.device_id === 'A' && r.prediction_date === '2025-04-01')!.model_risk_score,
+    ).toBe(
+      0.6225, // σ(0.5)
+    );
   });
 });

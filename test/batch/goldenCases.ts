@@ -9,6 +9,7 @@ import { topicName } from '../../src/config/names.js';
 import { type DuckSession, openDuckSession } from '../../src/duckdb/duckSession.js';
 import type { IcebergContext } from '../../src/iceberg/tableWriter.js';
 import { runLandingSink } from '../../src/lake/landingSink.js';
+import { checkModel, saveModel } from '../../src/model/artifact.js';
 import type { ObjectStore } from '../../src/store/objectStore.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { tempDataDir } from '../support/cli.js';
@@ -22,6 +23,16 @@ import { tempDataDir } from '../support/cli.js';
  */
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
+
+/**
+ * The failure model the golden cases score with (stored as each case lake's current model), small enough to
+ * compute by hand: model_risk_score = round(σ(−1 + 0.5·(max_temp − 25) + 0.5·vibration_anomalies), 4), P0
+ * above 0.6 — not models/default.json, whose retraining would change every case.
+ */
+export const FIXTURE_MODEL = checkModel(
+  JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtureModel.json'), 'utf8')),
+  'test/batch/fixtureModel.json',
+);
 
 export interface GoldenCase {
   name: string;
@@ -120,6 +131,7 @@ export async function landGoldenCase(c: GoldenCase): Promise<GoldenLake> {
       }));
       if (records.length > 0) await log.produce(topicName(config, kind), records);
     }
+    await saveModel(store, FIXTURE_MODEL);
     const landed = await runLandingSink({ log, store, config, untilEnd: true });
     if (landed.deadLettered > 0)
       throw new Error(`golden case ${c.name}: ${landed.deadLettered} input lines broke the contracts`);

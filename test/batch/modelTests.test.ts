@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildModelScores } from '../../src/batch/modelScores.js';
 import { buildModel, MODELS, readModelTests, runModelTests, sqlDir } from '../../src/batch/models.js';
 import { openLog } from '../../src/bus/openLog.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -9,6 +10,7 @@ import { openDuckSession } from '../../src/duckdb/duckSession.js';
 import { DEFAULT_FROM_MS } from '../../src/ingest/index.js';
 import { openLakeReader } from '../../src/lake/lakeReader.js';
 import { runLandingSink } from '../../src/lake/landingSink.js';
+import { readDefaultModel } from '../../src/model/artifact.js';
 import { simulateToLog } from '../../src/pipeline/simulateToLog.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
 import { DAY_MS } from '../../src/time/utcTime.js';
@@ -46,9 +48,19 @@ describe('the SQL models and the tests beside them (sql/duckdb/*.tests.sql)', ()
         to_date: '2025-04-10',
         vibration_threshold: 3,
         baseline_min_readings: 100,
+        risk_score_source: 'model',
+        model_threshold: 0.5,
       };
-      for (const model of MODELS)
+      for (const model of MODELS) {
         expect(await buildModel(lake.duck, model, params), model).toBeGreaterThan(0);
+        // The failure model's scores (a session table the batch run builds) join gold_failure_predictions.
+        if (model === 'failure_features')
+          await buildModelScores(lake.duck, {
+            model: readDefaultModel(),
+            source: 'default',
+            from: 'default',
+          });
+      }
       // Baselines exist from the 2nd day on (288 readings a day ≥ 100), so temperature flags are raised.
       const [flags] = await lake.query<{ temp: number }>(
         'SELECT sum(temp_anomalies) AS temp FROM silver_telemetry_daily',

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildModelScores } from '../../src/batch/modelScores.js';
 import { buildModel, MODELS, runModelTests } from '../../src/batch/models.js';
 import { loadConfig } from '../../src/config/config.js';
 import { type LakeReader, openLakeReader } from '../../src/lake/lakeReader.js';
+import { readDefaultModel } from '../../src/model/artifact.js';
+import { readDeviceDays } from '../../src/model/dataset.js';
+import { modelScore } from '../../src/model/evaluate.js';
 import { writeSimulatedLake } from '../../src/pipeline/simulatedLake.js';
 import type { ObjectStore } from '../../src/store/objectStore.js';
 import { openObjectStore } from '../../src/store/openObjectStore.js';
@@ -14,6 +18,8 @@ const PARAMS = {
   vibration_threshold: 3,
   baseline_min_readings: 100,
   horizon_days: 3,
+  risk_score_source: 'reference',
+  model_threshold: 0.5,
 };
 const D = '2025-04-08';
 
@@ -21,7 +27,11 @@ let store: ObjectStore;
 let lake: LakeReader;
 
 async function buildAll(): Promise<void> {
-  for (const model of [...MODELS, 'failure_labels'] as const) await buildModel(lake.duck, model, PARAMS);
+  for (const model of [...MODELS, 'failure_labels'] as const) {
+    await buildModel(lake.duck, model, PARAMS);
+    if (model === 'failure_features')
+      await buildModelScores(lake.duck, { model: readDefaultModel(), source: 'default', from: 'default' });
+  }
 }
 
 const featuresUpTo = (day: string) =>
@@ -109,4 +119,23 @@ describe('failure_features and failure_labels (sql/duckdb)', () => {
       await lake.duck.run('CREATE OR REPLACE TEMP VIEW raw_events AS SELECT * FROM original_events');
     }
   }, 120_000);
+
+  it('the scoring SQL gives the probabilities the model gives in TypeScript (4 dp)', async () => {
+    const model = readDefaultModel();
+    const rows = await readDeviceDays(lake.duck, model.features);
+    const sql = await lake.query<{
+      device_id: string;
+      day: string;
+      model_risk_score: number;
+      model_id: string;
+    }>(
+      `SELECT device_id, CAST(prediction_date AS VARCHAR) AS day, model_risk_score, model_id
+       FROM failure_model_scores ORDER BY prediction_date, device_id`,
+    );
+    expect(sql.map((r) => `${r.device_id} ${r.day}`)).toEqual(rows.map((r) => `${r.device_id} ${r.day}`));
+    for (let i = 0; i < rows.length; i++) {
+      expect(Math.abs(sql[i]!.model_risk_score - modelScore(model, rows[i]!))).toBeLessThanOrEqual(5e-5);
+      expect(sql[i]!.model_id).toBe(model.id);
+    }
+  });
 });

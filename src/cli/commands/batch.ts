@@ -53,8 +53,13 @@ export function formatBatch(r: BatchResult): string {
     lines.push(
       '',
       `prediction quality (failure within ${q.horizonDays} days): ${formatCount(q.predictions)} device-days judged, ${q.positives} followed by a failure`,
-      `  ROC AUC ${q.rocAuc === null ? 'n/a' : q.rocAuc.toFixed(3)} (0.5 = chance); precision@${q.k} ${formatPercent(q.precisionAtK)} vs base rate ${formatPercent(q.baseRate)}`,
+      `  failure_risk_score (reference): ROC AUC ${q.rocAuc === null ? 'n/a' : q.rocAuc.toFixed(3)} (0.5 = chance); precision@${q.k} ${formatPercent(q.precisionAtK)} vs base rate ${formatPercent(q.baseRate)}`,
     );
+    if (q.model !== null)
+      lines.push(
+        `  model_risk_score (model ${q.model.modelId}${r.model ? `, ${r.model.source}` : ''}): ROC AUC ${q.model.rocAuc === null ? 'n/a' : q.model.rocAuc.toFixed(3)}; precision@${q.k} ${formatPercent(q.model.precisionAtK)}`,
+      );
+    if (r.model) lines.push(`  maintenance P0 from the ${r.model.riskScore} score (LAMBDA_IOT_RISK_SCORE)`);
   }
   lines.push('', `done in ${(r.elapsedMs / 1000).toFixed(1)} s`);
   return `${lines.join('\n')}\n`;

@@ -67,6 +67,11 @@ export function formatSummary(s: PipelineSummary): string {
       lines.push(
         `           failure_risk_score vs failures within ${b.quality.horizonDays} days: ROC AUC ${b.quality.rocAuc.toFixed(2)}, precision@${b.quality.k} ${formatPercent(b.quality.precisionAtK)} (base rate ${formatPercent(b.quality.baseRate)})`,
       );
+      const m = b.quality.model;
+      if (m?.rocAuc != null)
+        lines.push(
+          `           model_risk_score (model ${m.modelId}, ${b.model?.source ?? 'default'}):     ROC AUC ${m.rocAuc.toFixed(2)}, precision@${b.quality.k} ${formatPercent(m.precisionAtK)}; P0 from the ${b.model?.riskScore ?? 'reference'} score`,
+        );
     }
   }
   if (s.topRisk.length > 0) {
