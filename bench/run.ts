@@ -6,6 +6,7 @@ import { benchFreshness } from './freshness.js';
 import { benchGold, type GoldRow } from './gold.js';
 import { benchLanding, type LandingRow } from './landing.js';
 import { benchLogThroughput, type ThroughputRow } from './logThroughput.js';
+import { benchModel, type ModelBench } from './model.js';
 import { benchServing, type ServingBench } from './serving.js';
 import { benchSpeedLayer, type SpeedRow } from './speedLayer.js';
 
@@ -52,6 +53,17 @@ function goldTable(r: GoldRow): string {
     `| ${fmt(r.readings)} | one hand-written DuckDB script | ${r.script.seconds.toFixed(1)} | ${fmt(r.script.peakRssMb)} |`,
     '',
     `kit ÷ script: ${(r.kit.seconds / r.script.seconds).toFixed(2)}× the time, ${(r.kit.peakRssMb / r.script.peakRssMb).toFixed(2)}× the peak memory (target ≤ 1.5× the time)`,
+  ].join('\n');
+}
+
+function modelTable(r: ModelBench): string {
+  const rate = (n: number, s: number) => fmt(n / s);
+  return [
+    '| readings | device-days | step | seconds | device-days/s |',
+    '|---:|---:|---|---:|---:|',
+    `| ${fmt(r.readings)} | ${fmt(r.deviceDays)} | features and labels (silver, Gold, failure_features, failure_labels in DuckDB) | ${r.featureSeconds.toFixed(1)} | ${rate(r.deviceDays, r.featureSeconds)} |`,
+    `| ${fmt(r.readings)} | ${fmt(r.labelled)} labelled | training (7 penalties, selection, threshold) | ${r.trainSeconds.toFixed(2)} | ${rate(r.labelled, r.trainSeconds)} |`,
+    `| ${fmt(r.readings)} | ${fmt(r.deviceDays)} | scoring in DuckDB (failure_model_scores) | ${r.scoreSeconds.toFixed(3)} | ${rate(r.deviceDays, r.scoreSeconds)} |`,
   ].join('\n');
 }
 
@@ -106,6 +118,12 @@ if (!only || only === 'gold') {
   process.stderr.write('gold: kit batch vs one hand-written DuckDB script…\n');
   sections.push(
     `### Gold\n\n${goldTable(await benchGold(Number(process.env.BENCH_DEVICES ?? 100), Number(process.env.BENCH_DAYS ?? 70)))}`,
+  );
+}
+if (!only || only === 'model') {
+  process.stderr.write('failure model: features, training and scoring on the Gold bench lake…\n');
+  sections.push(
+    `### Failure model\n\n${modelTable(await benchModel(Number(process.env.BENCH_DEVICES ?? 100), Number(process.env.BENCH_DAYS ?? 70)))}`,
   );
 }
 if (!only || only === 'serving') {

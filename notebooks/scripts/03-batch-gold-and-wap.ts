@@ -28,6 +28,7 @@
 // already done). Here 10 machines for two weeks: enough failures to judge a failure-risk score.
 
 import {
+  chartCalibration,
   chartRiskHeatmap,
   chartRocCurve,
   display,
@@ -286,12 +287,25 @@ await display(
 // area under the curve (AUC) is the probability that a device about to fail scores higher than one that is not.
 // The reference formula divides the day's vibration anomalies by 10, so any worn device saturates at 1: it ranks
 // only a little better than chance. That is a finding to act on, not a bug to hide.
+//
+// The kit also trains a failure model (`src/model/`, `lambda-iot model train`): a logistic regression over
+// `failure_features` — levels and 7-day trends of temperature, energy, health and anomalies, days since maintenance
+// and since the last failure, all from data on or before the day. Every batch run scores with the lake's current
+// model (else the shipped `models/default.json`, trained on another plant) into `model_risk_score`. Its ROC curve
+// is drawn in blue beside the reference's red one; the calibration chart shows whether a score means its
+// probability (on the diagonal it does: the model's scores are probabilities, the reference's are not).
 
 if (shown.quality && shown.quality.roc.length > 0) {
   await display(chartRocCurve(shown.quality));
   console.log(
     `${shown.runId}: precision@${shown.quality.k} ${((shown.quality.precisionAtK ?? 0) * 100).toFixed(1)} % vs base rate ${((shown.quality.baseRate ?? 0) * 100).toFixed(1)} %`,
   );
+  const model = shown.quality.model;
+  if (model)
+    console.log(
+      `model ${model.modelId}: ROC AUC ${model.rocAuc?.toFixed(2)}, precision@${shown.quality.k} ${((model.precisionAtK ?? 0) * 100).toFixed(1)} %`,
+    );
+  if (shown.quality.calibration) await display(chartCalibration(shown.quality));
 } else {
   console.log(`no prediction-quality report to show: ${shown.heading}`);
 }

@@ -1,5 +1,5 @@
 import type { DuckSession } from '../duckdb/duckSession.js';
-import { precisionAtK, rocAuc, rocCurve } from '../model/metrics.js';
+import { type CalibrationBin, calibrationBins, precisionAtK, rocAuc, rocCurve } from '../model/metrics.js';
 
 /** The ranking measures live with the failure model (src/model/metrics.ts); re-exported for existing callers. */
 export { rocAuc, rocCurve } from '../model/metrics.js';
@@ -21,6 +21,8 @@ export interface PredictionQuality {
   k: number;
   /** The ROC curve of the judged predictions (empty without both outcomes). */
   roc: { fpr: number; tpr: number; threshold: number }[];
+  /** Calibration bins of failure_risk_score read as a probability (mean score vs observed failure share). */
+  calibration: CalibrationBin[];
   /**
    * The same measures for the failure model's model_risk_score on the same device-days (null when the
    * predictions carry no model score).
@@ -30,6 +32,7 @@ export interface PredictionQuality {
     rocAuc: number | null;
     precisionAtK: number | null;
     roc: PredictionQuality['roc'];
+    calibration: CalibrationBin[];
   } | null;
 }
 
@@ -75,6 +78,7 @@ export async function predictionQuality(
     baseRate: rows.length === 0 ? null : positives / rows.length,
     k,
     roc: rocCurve(rows),
+    calibration: calibrationBins(rows),
     model:
       modelRows.length === 0
         ? null
@@ -83,6 +87,7 @@ export async function predictionQuality(
             rocAuc: rocAuc(modelRows),
             precisionAtK: precisionAtK(modelRows, k),
             roc: rocCurve(modelRows),
+            calibration: calibrationBins(modelRows),
           },
   };
 }

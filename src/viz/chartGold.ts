@@ -118,11 +118,48 @@ export function chartRocCurve(quality: {
   horizonDays: number;
   predictions: number;
   positives: number;
+  /** The failure model's curve on the same device-days (blue), when the predictions carry its score. */
+  model?: { rocAuc: number | null; roc: readonly { fpr: number; tpr: number; threshold: number }[] } | null;
 }): ChartSpec {
+  const auc = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
+  const model = quality.model && quality.model.roc.length > 0 ? quality.model : undefined;
+  const curve = (roc: typeof quality.roc, color: string) => ({
+    data: {
+      // `step` keeps the curve's own order: at equal fpr (e.g. 1) sorting by fpr alone may draw it backwards
+      values: roc.map((p, step) => ({
+        ...p,
+        step,
+        threshold: Number.isFinite(p.threshold) ? p.threshold : null,
+      })),
+    },
+    mark: { type: 'line' as const, point: { color }, color },
+    encoding: {
+      x: {
+        field: 'fpr',
+        type: 'quantitative' as const,
+        title: 'false-positive rate',
+        scale: { domain: [0, 1] },
+      },
+      y: {
+        field: 'tpr',
+        type: 'quantitative' as const,
+        title: 'true-positive rate (recall)',
+        scale: { domain: [0, 1] },
+      },
+      order: { field: 'step', type: 'quantitative' as const },
+      tooltip: [
+        { field: 'threshold', type: 'quantitative' as const, format: '.2f' },
+        { field: 'fpr', type: 'quantitative' as const, format: '.2f' },
+        { field: 'tpr', type: 'quantitative' as const, format: '.2f' },
+      ],
+    },
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
-      text: `How well failure_risk_score ranks failures: ROC AUC ${quality.rocAuc === null ? 'n/a' : quality.rocAuc.toFixed(2)}`,
+      text: model
+        ? `Ranking failures: failure_risk_score (red) AUC ${auc(quality.rocAuc)}, model_risk_score (blue) AUC ${auc(model.rocAuc)}`
+        : `How well failure_risk_score ranks failures: ROC AUC ${auc(quality.rocAuc)}`,
       subtitle: `${quality.predictions} device-days, ${quality.positives} followed by a failure within ${quality.horizonDays} days; dashed: chance`,
       anchor: 'start',
     },
@@ -139,29 +176,76 @@ export function chartRocCurve(quality: {
         mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
       },
+      curve(quality.roc, '#d62728'),
+      ...(model ? [curve(model.roc, '#1f77b4')] : []),
+    ],
+  };
+}
+
+/**
+ * Calibration of the two scores (the reference's failure_risk_score and the model's probability): per bin of
+ * score, the mean score against the observed share of device-days followed by a failure; on the diagonal a
+ * score means what it says.
+ * @example await display(chartCalibration(quality));
+ */
+export function chartCalibration(quality: {
+  horizonDays: number;
+  calibration: readonly { meanScore: number; observed: number; rows: number }[];
+  model?: { calibration: readonly { meanScore: number; observed: number; rows: number }[] } | null;
+}): ChartSpec {
+  const values = [
+    ...quality.calibration.map((b) => ({ ...b, score: 'failure_risk_score (reference)' })),
+    ...(quality.model?.calibration ?? []).map((b) => ({ ...b, score: 'model_risk_score (model)' })),
+  ];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: {
+      text: 'Calibration: does a score of 0.3 mean a 30 % chance of failure?',
+      subtitle: `bins of 0.1; observed: share followed by a failure within ${quality.horizonDays} days; dashed: perfect`,
+      anchor: 'start',
+    },
+    width: 320,
+    height: 320,
+    layer: [
       {
         data: {
-          // `step` keeps the curve's own order: at equal fpr (e.g. 1) sorting by fpr alone may draw it backwards
-          values: quality.roc.map((p, step) => ({
-            ...p,
-            step,
-            threshold: Number.isFinite(p.threshold) ? p.threshold : null,
-          })),
+          values: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
         },
-        mark: { type: 'line', point: { color: '#d62728' }, color: '#d62728' },
+        mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
+        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+      },
+      {
+        data: { values },
+        mark: { type: 'line', point: true },
         encoding: {
-          x: { field: 'fpr', type: 'quantitative', title: 'false-positive rate', scale: { domain: [0, 1] } },
-          y: {
-            field: 'tpr',
+          x: {
+            field: 'meanScore',
             type: 'quantitative',
-            title: 'true-positive rate (recall)',
+            title: 'mean score in the bin',
             scale: { domain: [0, 1] },
           },
-          order: { field: 'step', type: 'quantitative' },
+          y: {
+            field: 'observed',
+            type: 'quantitative',
+            title: 'observed failure share',
+            scale: { domain: [0, 1] },
+          },
+          color: {
+            field: 'score',
+            type: 'nominal',
+            title: null,
+            scale: { range: ['#d62728', '#1f77b4'] },
+            legend: { orient: 'bottom' },
+          },
+          size: { field: 'rows', type: 'quantitative', title: 'device-days', legend: null },
           tooltip: [
-            { field: 'threshold', type: 'quantitative', format: '.2f' },
-            { field: 'fpr', type: 'quantitative', format: '.2f' },
-            { field: 'tpr', type: 'quantitative', format: '.2f' },
+            { field: 'score', type: 'nominal' },
+            { field: 'meanScore', type: 'quantitative', format: '.2f' },
+            { field: 'observed', type: 'quantitative', format: '.2f' },
+            { field: 'rows', type: 'quantitative' },
           ],
         },
       },

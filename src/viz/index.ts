@@ -8,7 +8,13 @@ export {
   type DeviceTimelineInput,
   type TimelineFailure,
 } from './chartDeviceTimeline.js';
-export { chartRiskHeatmap, chartRocCurve, fittedDomain, type RiskHeatmapInput } from './chartGold.js';
+export {
+  chartCalibration,
+  chartRiskHeatmap,
+  chartRocCurve,
+  fittedDomain,
+  type RiskHeatmapInput,
+} from './chartGold.js';
 export { chartLakePartitions } from './chartLakePartitions.js';
 export { chartMessagesPerPartition } from './chartMessagesPerPartition.js';
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartRiskHeatmap, chartRocCurve, fittedDomain } from '../../src/viz/chartGold.js';
+import { chartCalibration, chartRiskHeatmap, chartRocCurve, fittedDomain } from '../../src/viz/chartGold.js';
 import { renderSvg } from '../../src/viz/render.js';
 
 interface Layer {
@@ -83,5 +83,36 @@ describe('chartRocCurve', () => {
       [1, 0.5],
       [2, 0.4],
     ]);
+  });
+});
+
+describe('the failure model beside the reference score', () => {
+  const roc = [
+    { fpr: 0, tpr: 0, threshold: Number.POSITIVE_INFINITY },
+    { fpr: 0.5, tpr: 0.5, threshold: 0.5 },
+    { fpr: 1, tpr: 1, threshold: 0.1 },
+  ];
+  it('chartRocCurve draws both curves and names both AUCs when the predictions carry the model score', async () => {
+    const quality = { roc, rocAuc: 0.5, horizonDays: 3, predictions: 4, positives: 2 };
+    const both = chartRocCurve({ ...quality, model: { rocAuc: 0.9, roc } }) as unknown as {
+      layer: unknown[];
+    };
+    expect(both.layer).toHaveLength(3);
+    expect((chartRocCurve(quality) as unknown as { layer: unknown[] }).layer).toHaveLength(2);
+    const svg = await renderSvg(chartRocCurve({ ...quality, model: { rocAuc: 0.9, roc } }));
+    expect(svg).toContain('model_risk_score (blue) AUC 0.90');
+  });
+
+  it('chartCalibration plots mean score against observed share for both scores', async () => {
+    const spec = chartCalibration({
+      horizonDays: 3,
+      calibration: [{ meanScore: 0.55, observed: 0.3, rows: 10 }],
+      model: { calibration: [{ meanScore: 0.25, observed: 0.3, rows: 10 }] },
+    }) as unknown as { layer: { data: { values: { score?: string }[] } }[] };
+    expect(spec.layer[1]!.data.values.map((v) => v.score)).toEqual([
+      'failure_risk_score (reference)',
+      'model_risk_score (model)',
+    ]);
+    expect(await renderSvg(spec as never)).toContain('observed failure share');
   });
 });
