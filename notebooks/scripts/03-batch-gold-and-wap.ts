@@ -224,8 +224,9 @@ displayTable(
 
 // ## 7. The Gold tables: silver → Gold on a branch, audited, published
 //
-// The batch layer does the same at full size: the SQL models in `sql/duckdb/` build `silver_telemetry` (each reading
-// with its anomaly flags against the device's own baseline of the 7 days before, and a health score),
+// The batch layer does the same at full size: the SQL models in `sql/duckdb/` build `silver_telemetry_daily`
+// (the readings streamed into one row per device and day: anomaly counts against the device's own baseline of
+// the 7 days before, the lowest health score; no table of single readings is kept),
 // `silver_events`, and three Gold tables: **gold_device_health** (one row per device and day),
 // **gold_failure_predictions** (a failure-risk score per device and day from the 24 h and 7 day windows), and
 // **gold_maintenance_schedule** (a priority per device and day). `runBatch` writes all three on a run branch,

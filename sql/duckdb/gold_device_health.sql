@@ -1,15 +1,16 @@
 -- gold_device_health
 -- Grain:   one row per (device_id, date) with telemetry, for dates in [$from_date − 6, $to_date] (the batch
 --          run publishes [$from_date, $to_date]; the earlier days feed the prediction windows).
--- Inputs:  silver_telemetry, silver_events.
+-- Inputs:  silver_telemetry_daily, silver_events.
 -- Params:  $from_date, $to_date (DATE, inclusive).
 -- Columns:
 --   avg_energy               mean energy_usage (kWh), 2 dp
 --   max_temp                 highest temperature (°C)
---   min_health_score         lowest composite_health_score
---   vibration_anomalies      count_if(is_vibration_anomaly)
---   temp_anomalies           count_if(is_temp_anomaly)
+--   min_health_score         lowest composite_health_score of a reading
+--   vibration_anomalies      readings with vibration above the threshold
+--   temp_anomalies           readings above the device's temperature baseline
 --   avg_signal_strength      mean signal_strength (%)
+--                            (these six as silver_telemetry_daily computes them)
 --   failures_count           failure events that day (0 when none)
 --   failed_components        distinct components that failed that day, sorted ([] when none)
 --   readings                 readings that day (the real-time view counts the same)
@@ -20,16 +21,15 @@ WITH daily AS (
   SELECT
     device_id,
     date,
-    count(*) AS readings,
-    round(avg(energy_usage), 2) AS avg_energy,
-    max(temperature) AS max_temp,
-    min(composite_health_score) AS min_health_score,
-    count_if(is_vibration_anomaly) AS vibration_anomalies,
-    count_if(is_temp_anomaly) AS temp_anomalies,
-    avg(signal_strength) AS avg_signal_strength
-  FROM silver_telemetry
+    readings,
+    avg_energy,
+    max_temp,
+    min_health_score,
+    vibration_anomalies,
+    temp_anomalies,
+    avg_signal_strength
+  FROM silver_telemetry_daily
   WHERE date BETWEEN CAST($from_date AS DATE) - 6 AND CAST($to_date AS DATE)
-  GROUP BY device_id, date
 ),
 
 failures AS (

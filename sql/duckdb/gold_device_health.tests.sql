@@ -8,7 +8,7 @@ GROUP BY device_id, date HAVING count(*) > 1 OR device_id IS NULL OR date IS NUL
 
 -- test: a row exactly for each device-day with telemetry
 SELECT coalesce(s.device_id, h.device_id) AS device_id, coalesce(s.date, h.date) AS date, coalesce(h.n, 0) AS health_rows
-FROM (SELECT DISTINCT device_id, date FROM silver_telemetry) AS s
+FROM (SELECT device_id, date FROM silver_telemetry_daily) AS s
 FULL JOIN (SELECT device_id, date, count(*) AS n FROM gold_device_health GROUP BY ALL) AS h
   ON h.device_id = s.device_id AND h.date = s.date
 WHERE s.device_id IS NULL OR h.n IS NULL OR h.n <> 1;
@@ -28,10 +28,10 @@ WHERE days_since_maintenance <> 999 AND days_since_maintenance NOT BETWEEN 0 AND
 
 -- test: anomaly counts within the day's readings
 SELECT h.device_id, h.date FROM gold_device_health AS h
-JOIN (SELECT device_id, date, count(*) AS n FROM silver_telemetry GROUP BY ALL) AS s USING (device_id, date)
-WHERE h.vibration_anomalies > s.n OR h.temp_anomalies > s.n OR h.vibration_anomalies < 0;
+JOIN silver_telemetry_daily AS s USING (device_id, date)
+WHERE h.vibration_anomalies > s.readings OR h.temp_anomalies > s.readings OR h.vibration_anomalies < 0;
 
 -- test: readings is the day's silver readings, at least one
 SELECT h.device_id, h.date, h.readings FROM gold_device_health AS h
 WHERE h.readings IS NULL OR h.readings < 1
-   OR h.readings <> (SELECT count(*) FROM silver_telemetry AS s WHERE s.device_id = h.device_id AND s.date = h.date);
+   OR h.readings IS DISTINCT FROM (SELECT s.readings FROM silver_telemetry_daily AS s WHERE s.device_id = h.device_id AND s.date = h.date);

@@ -1,7 +1,7 @@
 -- gold_failure_predictions
 -- Grain:   one row per device and prediction_date, for every date in [$from_date, $to_date] and every device
 --          with telemetry in the 7 days ending there (as of that date's data: nothing later is used).
--- Inputs:  silver_telemetry.
+-- Inputs:  silver_telemetry_daily.
 -- Params:  $from_date, $to_date (DATE, inclusive).
 -- Columns:
 --   anomalies_7d             vibration-anomaly readings over the 7 UTC days ending with prediction_date
@@ -20,14 +20,13 @@ WITH daily AS (
   SELECT
     device_id,
     date,
-    count(*) AS readings,
-    sum(temperature) AS sum_temp,
-    max(temperature) AS max_temp,
-    max(energy_usage) AS max_energy,
-    min(composite_health_score) AS min_health,
-    count_if(is_vibration_anomaly) AS vibration_anomalies
-  FROM silver_telemetry
-  GROUP BY device_id, date
+    readings,
+    sum_temp,
+    max_temp,
+    max_energy,
+    min_health_score AS min_health,
+    vibration_anomalies
+  FROM silver_telemetry_daily
 ),
 
 dates AS (

@@ -15,7 +15,7 @@
 -- Deduplication: an event is identified by (device_id, event_timestamp, event_type): events of different
 -- types may share an instant (the contract allows it), two of one type at one instant are one event
 -- delivered twice. A repeated delivery or a plant produced twice lands an event more than once; as for
--- readings (silver_telemetry) the copy with the smallest (source_partition, source_offset), then file key,
+-- readings (silver_telemetry_daily) the copy with the smallest (source_partition, source_offset), then file key,
 -- is kept, so failures_count counts each failure once.
 WITH raw_in_range AS (
   SELECT *, CAST(event_timestamp AS DATE) AS event_date

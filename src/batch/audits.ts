@@ -46,7 +46,7 @@ async function check(
   return { passed: n === 0, detail: describe(n), offending };
 }
 
-/** Raw readings of the rebuilt days outside the contract ranges (files dropped into the lake by hand skip the contract). */
+/** Raw readings of the rebuilt days outside the contract ranges (files dropped into the lake by hand skip the contract); copies with the same values count once. */
 function contractRanges(scope: AuditScope): Audit {
   const ranges = Object.entries(TELEMETRY_RANGES);
   return {
@@ -54,8 +54,9 @@ function contractRanges(scope: AuditScope): Audit {
     run: () =>
       check(
         scope.duck,
-        `SELECT device_id, "timestamp", energy_usage, temperature, vibration, signal_strength FROM silver_telemetry
-         WHERE "date" BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+        `SELECT DISTINCT device_id, "timestamp", energy_usage, temperature, vibration, signal_strength FROM raw_telemetry
+         WHERE "timestamp" >= to_timestamp((CAST($1 AS DATE) - DATE '1970-01-01') * 86400)
+           AND "timestamp" < to_timestamp((CAST($2 AS DATE) + 1 - DATE '1970-01-01') * 86400)
            AND NOT (${ranges.map(([f, r]) => `"${f}" BETWEEN ${r.min} AND ${r.max}`).join(' AND ')})`,
         (n) =>
           `${n} ${n === 1 ? 'reading' : 'readings'} outside the contract ranges (${ranges.map(([f, r]) => `${f} ${r.min}–${r.max}`).join(', ')})`,

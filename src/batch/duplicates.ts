@@ -18,7 +18,7 @@ export interface Duplicates {
 }
 
 /**
- * Counts the duplicates silver_telemetry and silver_events (built in the session) dropped on the days
+ * Counts the duplicates silver_telemetry_daily and silver_events (built in the session) dropped on the days
  * `from`…`to`: at-least-once delivery repeats a message now and then; many copies, or copies with other
  * values, mean a plant was produced twice into one data directory.
  * @example const { telemetry } = await countDuplicates(duck, { from: '2025-04-01', to: '2025-04-07' });
@@ -36,7 +36,7 @@ export async function countDuplicates(
     return { dropped: row?.dropped ?? 0, differing: row?.differing ?? 0 };
   };
   return {
-    telemetry: await count('silver_telemetry', 'date'),
+    telemetry: await count('silver_telemetry_daily', 'date'),
     events: await count('silver_events', 'event_date'),
   };
 }

@@ -14,7 +14,7 @@ import { MODELS, type ModelName, type ModelTest, readModelTests } from './models
 
 /** The silver models and the date column their rows are bound by. */
 const SILVER_DATES: Partial<Record<ModelName, string>> = {
-  silver_telemetry: 'date',
+  silver_telemetry_daily: 'date',
   silver_events: 'event_date',
 };
 

@@ -7,7 +7,7 @@ import { kitPath } from '../util/projectRoot.js';
 
 /** The batch layer's SQL models, in build order (each may use the tables built before it). */
 export const MODELS = [
-  'silver_telemetry',
+  'silver_telemetry_daily',
   'silver_events',
   'gold_device_health',
   'gold_failure_predictions',
@@ -35,7 +35,7 @@ export function modelParameters(sql: string): string[] {
 /**
  * Builds a model as a temporary table of the same name in the session, binding only the parameters the
  * model uses (values are bound, never pasted into the SQL). Returns its row count.
- * @example await buildModel(duck, 'silver_telemetry', { from_date: '2025-04-01', to_date: '2025-04-07', vibration_threshold: 3, baseline_min_readings: 100 });
+ * @example await buildModel(duck, 'silver_telemetry_daily', { from_date: '2025-04-01', to_date: '2025-04-07', vibration_threshold: 3, baseline_min_readings: 100 });
  */
 export async function buildModel(
   duck: DuckSession,

@@ -71,7 +71,7 @@ export async function predictionQuality(
   k = 3,
 ): Promise<PredictionQuality> {
   const rows = await duck.rows<{ device_id: string; day: string; score: number; label: boolean }>(
-    `WITH newest AS (SELECT max(date) AS d FROM silver_telemetry)
+    `WITH newest AS (SELECT max(date) AS d FROM silver_telemetry_daily)
      SELECT p.device_id, CAST(p.prediction_date AS VARCHAR) AS day, p.failure_risk_score AS score,
             EXISTS (
               SELECT 1 FROM silver_events e

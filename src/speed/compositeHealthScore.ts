@@ -2,7 +2,7 @@ import type { Telemetry } from '../schema/telemetry.js';
 
 /**
  * A reading's composite_health_score, bit for bit as the batch computes it in
- * sql/duckdb/silver_telemetry.sql:
+ * sql/duckdb/silver_telemetry_daily.sql (whose min_health_score is the lowest of the day):
  * `round(least(1, greatest(0, 0.4 * (1 - temperature / 30) + 0.3 * (1 - vibration / 5) + 0.3 * (signal_strength / 100))), 2)`.
  * The same double operations in the same order, then DuckDB's round(x, 2) for x ≥ 0, which is
  * std::round(x · 100) / 100 (Math.round rounds halves up, the same as away from zero for x ≥ 0).

@@ -74,7 +74,7 @@ describe('silver deduplicates readings and events (at-least-once delivery, a pla
     });
     expect(result.audits.map((a) => a.name)).toEqual(
       expect.arrayContaining([
-        'silver_telemetry: key (device_id, timestamp) unique and not null (duplicates deduplicated)',
+        "silver_telemetry_daily: every raw row of the model's days is a reading or a dropped duplicate, every device-day with raw rows has a row",
         'silver_events: key (device_id, event_timestamp, event_type) unique and not null (duplicates deduplicated)',
       ]),
     );
@@ -114,29 +114,56 @@ describe('silver deduplicates readings and events (at-least-once delivery, a pla
       lake.duck.run(
         `COPY (SELECT ${reading}, ${temperature} AS temperature${lineage}) TO ${sqlString(path.join(day, name))} (FORMAT PARQUET)`,
       );
-    // same (partition, offset) in two files: the file key decides; a smaller offset beats both; no lineage loses
-    await write('b-copy.parquet', 21, ', 0 AS source_partition, CAST(900 AS BIGINT) AS source_offset');
-    await write('a-copy.parquet', 22, ', 0 AS source_partition, CAST(900 AS BIGINT) AS source_offset');
-    await write('0-no-lineage.parquet', 23, '');
+    // silver keeps device-day aggregates: the kept copy's temperature is what it adds to the day's sum
     const silver = async () => {
       const reader = await openLakeReader(lake.store, { dataDir: lake.config.dataDir });
       try {
-        await buildModel(reader.duck, 'silver_telemetry', {
+        await buildModel(reader.duck, 'silver_telemetry_daily', {
           from_date: '2025-04-01',
           to_date: '2025-04-01',
           vibration_threshold: 3,
           baseline_min_readings: 100,
         });
-        return await reader.query(
-          `SELECT temperature, duplicates_dropped, duplicates_differing FROM silver_telemetry
-           WHERE device_id = 'A' AND "timestamp" = TIMESTAMPTZ '2025-04-01 12:34:56+00'`,
+        const [row] = await reader.query<{
+          sum_temp: number;
+          readings: number;
+          duplicates_dropped: number;
+          duplicates_differing: number;
+        }>(
+          `SELECT sum_temp, readings, duplicates_dropped, duplicates_differing FROM silver_telemetry_daily
+           WHERE device_id = 'A' AND date = DATE '2025-04-01'`,
         );
+        return row!;
       } finally {
         reader.close();
       }
     };
-    expect(await silver()).toEqual([{ temperature: 22, duplicates_dropped: 2, duplicates_differing: 2 }]);
+    const before = await silver();
+    const kept = async () => {
+      const { sum_temp, readings, duplicates_dropped, duplicates_differing } = await silver();
+      return {
+        temperature: Math.round((sum_temp - before.sum_temp) * 1e6) / 1e6,
+        added: readings - before.readings,
+        duplicates_dropped: duplicates_dropped - before.duplicates_dropped,
+        duplicates_differing: duplicates_differing - before.duplicates_differing,
+      };
+    };
+    // same (partition, offset) in two files: the file key decides; a smaller offset beats both; no lineage loses
+    await write('b-copy.parquet', 21, ', 0 AS source_partition, CAST(900 AS BIGINT) AS source_offset');
+    await write('a-copy.parquet', 22, ', 0 AS source_partition, CAST(900 AS BIGINT) AS source_offset');
+    await write('0-no-lineage.parquet', 23, '');
+    expect(await kept()).toEqual({
+      temperature: 22,
+      added: 1,
+      duplicates_dropped: 2,
+      duplicates_differing: 2,
+    });
     await write('c-first.parquet', 24, ', 0 AS source_partition, CAST(899 AS BIGINT) AS source_offset');
-    expect(await silver()).toEqual([{ temperature: 24, duplicates_dropped: 3, duplicates_differing: 3 }]);
+    expect(await kept()).toEqual({
+      temperature: 24,
+      added: 1,
+      duplicates_dropped: 3,
+      duplicates_differing: 3,
+    });
   }, 60_000);
 });

@@ -97,7 +97,7 @@ describe('model SQL tests as publish audits', () => {
         `${HOT}
 
 -- test: sees the rebuilt days only, silver and Gold
-SELECT device_id, date FROM silver_telemetry WHERE date NOT BETWEEN DATE '2025-04-01' AND DATE '2025-04-02'
+SELECT device_id, date FROM silver_telemetry_daily WHERE date NOT BETWEEN DATE '2025-04-01' AND DATE '2025-04-02'
 UNION ALL SELECT device_id, event_date FROM silver_events WHERE event_date NOT BETWEEN DATE '2025-04-01' AND DATE '2025-04-02'
 UNION ALL SELECT device_id, date FROM gold_device_health WHERE date NOT BETWEEN DATE '2025-04-01' AND DATE '2025-04-02'
 UNION ALL SELECT device_id, prediction_date FROM gold_failure_predictions WHERE prediction_date NOT BETWEEN DATE '2025-04-01' AND DATE '2025-04-02';`,

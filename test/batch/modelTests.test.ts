@@ -51,7 +51,7 @@ describe('the SQL models and the tests beside them (sql/duckdb/*.tests.sql)', ()
         expect(await buildModel(lake.duck, model, params), model).toBeGreaterThan(0);
       // Baselines exist from the 2nd day on (288 readings a day ≥ 100), so temperature flags are raised.
       const [flags] = await lake.query<{ temp: number }>(
-        'SELECT count_if(is_temp_anomaly) AS temp FROM silver_telemetry',
+        'SELECT sum(temp_anomalies) AS temp FROM silver_telemetry_daily',
       );
       expect(flags!.temp).toBeGreaterThan(0);
       expect(await runModelTests(lake.duck)).toEqual([]);
@@ -99,7 +99,7 @@ describe('the SQL models and the tests beside them (sql/duckdb/*.tests.sql)', ()
   it('binds parameters instead of pasting them: a missing value is an error naming it', async () => {
     const duck = await openDuckSession();
     await duck.run('CREATE VIEW raw_telemetry AS SELECT 1 WHERE false');
-    await expect(buildModel(duck, 'silver_telemetry', { from_date: '2025-04-01' })).rejects.toThrow(
+    await expect(buildModel(duck, 'silver_telemetry_daily', { from_date: '2025-04-01' })).rejects.toThrow(
       /no value for \$to_date, \$baseline_min_readings, \$vibration_threshold|no value for .*\$to_date/,
     );
     duck.close();

@@ -38,7 +38,7 @@ function tieReadings(rng: Random, n: number): Reading[] {
 }
 
 describe('computeCompositeHealthScore', () => {
-  it('equals the batch SQL (silver_telemetry in DuckDB) on random readings and on rounding ties', async () => {
+  it('equals the batch SQL (silver_telemetry_daily in DuckDB: one reading per device-day) on random readings and on rounding ties', async () => {
     const rng = new Random(16);
     const readings = [...randomReadings(rng, 3000), ...tieReadings(rng, 1500)];
     const duck = await openDuckSession({ threads: 1 });
@@ -61,14 +61,14 @@ describe('computeCompositeHealthScore', () => {
         appender.endRow();
       }
       appender.closeSync();
-      await buildModel(duck, 'silver_telemetry', {
+      await buildModel(duck, 'silver_telemetry_daily', {
         from_date: '2025-04-01',
         to_date: '2025-04-01',
         vibration_threshold: 3,
         baseline_min_readings: 100,
       });
       const rows = await duck.rows<{ device_id: string; composite_health_score: number }>(
-        'SELECT device_id, composite_health_score FROM silver_telemetry ORDER BY device_id',
+        'SELECT device_id, min_health_score AS composite_health_score FROM silver_telemetry_daily ORDER BY device_id',
       );
       expect(rows).toHaveLength(readings.length);
       const mismatches = rows.filter(

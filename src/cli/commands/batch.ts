@@ -64,7 +64,7 @@ export function registerBatch(program: Command): void {
   program
     .command('batch')
     .description(
-      'Run the batch layer: the SQL models in sql/duckdb/ build silver_telemetry, silver_events and the three Gold tables ' +
+      'Run the batch layer: the SQL models in sql/duckdb/ build silver_telemetry_daily (readings streamed into device-day aggregates), silver_events and the three Gold tables ' +
         '(gold_device_health, gold_failure_predictions, gold_maintenance_schedule) with DuckDB over the raw Parquet in the ' +
         'lake; the Gold tables are written on a run branch (overwriting exactly the rebuilt days), audited, and published ' +
         'to main in one atomic merge only if every audit passes (the SQL tests beside each model, sql/duckdb/*.tests.sql, ' +
