@@ -42,22 +42,26 @@ afterAll(() => {
 
 const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
 
-/** What DuckDB writes under `<dataDir>/tmp/duckdb-*` (its spill directories), watched until the test ends. */
+/**
+ * The spill directories DuckDB makes under `<dataDir>/tmp` while a run goes on, watched until the test
+ * ends. DuckDB makes a session's temp_directory (`duckdb-<pid>-<n>`) only when it first writes a temp
+ * file there, and the session removes it when it closes, so one seen being made is a spill that happened.
+ * (The files inside may come and go before a recursive watch reaches them: they are not watched.)
+ */
 interface SpillWatch {
-  /** Spill files DuckDB created or wrote (`duckdb-<pid>-<n>/duckdb_temp_…`). */
-  files: Set<string>;
+  dirs: Set<string>;
   close(): void;
 }
 
 function watchSpill(dataDir: string): SpillWatch {
   const tmp = path.join(dataDir, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
-  const files = new Set<string>();
-  const watcher = fs.watch(tmp, { recursive: true }, (_event, name) => {
-    const file = String(name ?? '');
-    if (/^duckdb-\d+-\d+[/\\]duckdb_temp_/.test(file)) files.add(file);
+  const dirs = new Set<string>();
+  const watcher = fs.watch(tmp, (_event, name) => {
+    const dir = String(name ?? '');
+    if (/^duckdb-\d+-\d+$/.test(dir)) dirs.add(path.join(tmp, dir));
   });
-  return { files, close: () => watcher.close() };
+  return { dirs, close: () => watcher.close() };
 }
 
 /**
@@ -72,7 +76,7 @@ async function fullBatch(
   result?: BatchResult;
   error?: unknown;
   gold: Record<string, Record<string, unknown>[]>;
-  spill: Set<string>;
+  spilled: Set<string>;
   dataDir: string;
 }> {
   const dataDir = path.join(base, name);
@@ -96,7 +100,7 @@ async function fullBatch(
     }
     console.log(
       `${name} (${JSON.stringify(env)}): ${error === undefined ? 'published' : 'failed'} in ${seconds(started)} s, ` +
-        `${watch.files.size} spill files seen`,
+        `${watch.dirs.size} spill directories seen`,
     );
     const gold: Record<string, Record<string, unknown>[]> = {};
     const ctx = { duck, store, tmpDir: path.join(dataDir, 'tmp', 'read') };
@@ -105,7 +109,7 @@ async function fullBatch(
         orderBy: ['device_id', g.dateColumn],
       });
     }
-    return { result, error, gold, spill: watch.files, dataDir };
+    return { result, error, gold, spilled: watch.dirs, dataDir };
   } finally {
     duck.close();
     await catalog.close();
@@ -144,11 +148,13 @@ function differences(
 }
 
 describe('batch --full with DuckDB memory and spill limits (2 M readings)', () => {
-  it('under LAMBDA_IOT_DUCKDB_MEMORY_LIMIT=100MB publishes the same Gold as without a limit', async () => {
+  it('under LAMBDA_IOT_DUCKDB_MEMORY_LIMIT=100MB, and under 40MB where it spills, publishes the same Gold as without a limit', async () => {
     expect(readings).toBeGreaterThan(1_900_000);
     const unlimited = await fullBatch('unlimited', {});
     const limited = await fullBatch('limited-100mb', { LAMBDA_IOT_DUCKDB_MEMORY_LIMIT: '100MB' });
-    for (const run of [unlimited, limited]) {
+    const spilling = await fullBatch('limited-40mb', { LAMBDA_IOT_DUCKDB_MEMORY_LIMIT: '40MB' });
+    await vi.waitFor(() => expect(spilling.spilled.size).toBeGreaterThan(0), { timeout: 10_000 });
+    for (const run of [unlimited, limited, spilling]) {
       expect(run.error).toBeUndefined();
       expect(run.result!.published).toBe(true);
       expect(run.result!.range).toEqual({ from: '2025-04-01', to: '2025-06-09' });
@@ -157,6 +163,7 @@ describe('batch --full with DuckDB memory and spill limits (2 M readings)', () =
       const table = g.definition.name;
       expect(unlimited.gold[table]!.length, table).toBe(20 * 70);
       expect(differences(unlimited.gold[table]!, limited.gold[table]!), table).toEqual([]);
+      expect(differences(unlimited.gold[table]!, spilling.gold[table]!), table).toEqual([]);
     }
     console.log(`doubles equal only within 1e-9: ${inexact}`);
     // Every reading of the lake went into it.
@@ -166,21 +173,23 @@ describe('batch --full with DuckDB memory and spill limits (2 M readings)', () =
 
   it('with too little spill space (LAMBDA_IOT_DUCKDB_TEMP_LIMIT=1MB) fails with DuckDBLimitError naming the spill directory, the limit and the settings', async () => {
     const run = await fullBatch('temp-1mb', {
-      LAMBDA_IOT_DUCKDB_MEMORY_LIMIT: '50MB',
+      LAMBDA_IOT_DUCKDB_MEMORY_LIMIT: '40MB',
       LAMBDA_IOT_DUCKDB_TEMP_LIMIT: '1MB',
     });
-    // It spilled: DuckDB wrote temp files under <data dir>/tmp/duckdb-* before it stopped.
-    await vi.waitFor(() => expect(run.spill.size).toBeGreaterThan(0), { timeout: 10_000 });
     expect(run.result).toBeUndefined();
     expect(run.error).toBeInstanceOf(DuckDBLimitError);
     const error = run.error as DuckDBLimitError;
     expect(error.limit).toBe('temp');
     const spillDir = error.tempDirectory!;
     expect(path.relative(run.dataDir, spillDir)).toMatch(/^tmp[/\\]duckdb-\d+-\d+$/);
-    expect([...run.spill].some((f) => f.startsWith(`${path.basename(spillDir)}${path.sep}`))).toBe(true);
+    // It spilled: DuckDB made that directory to write temp files in, and says how much it had written.
+    await vi.waitFor(() => expect([...run.spilled]).toContain(spillDir), { timeout: 10_000 });
+    const used = /max_temp_directory_size 976\.5 KiB \((\d+(?:\.\d+)?) KiB used/.exec(error.message);
+    expect(used, error.message).not.toBeNull();
+    expect(Number(used![1])).toBeGreaterThan(0);
     expect(error.message).toContain(`${spillDir} reached max_temp_directory_size 976.5 KiB`);
     expect(error.message).toContain('LAMBDA_IOT_DUCKDB_TEMP_LIMIT=1MB');
-    expect(error.message).toContain('LAMBDA_IOT_DUCKDB_MEMORY_LIMIT (now 50MB)');
+    expect(error.message).toContain('LAMBDA_IOT_DUCKDB_MEMORY_LIMIT (now 40MB)');
     expect(error.message).toContain('LAMBDA_IOT_DATA_DIR');
     // The CLI prints it as any KitError: its message first, exit code 1.
     const printed = describeFailure(error, false);
