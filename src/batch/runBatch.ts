@@ -43,6 +43,7 @@ export interface BatchOptions extends RangeOptions {
         | 'retryBaseMs'
         | 'vibrationThreshold'
         | 'eventTimeMin'
+        | 'manifestBound'
         | 'duckdbMemoryLimit'
         | 'duckdbTempLimit'
       >
@@ -156,6 +157,7 @@ async function publishGold(
           range,
           watermark: plan.watermark,
           closedThrough: plan.closedThrough,
+          manifestBound: options.config.manifestBound,
         });
         await createAuditViews(ctx, catalog, runBranch.name, range);
         return tables;

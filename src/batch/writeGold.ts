@@ -28,6 +28,8 @@ export interface GoldWriteScope {
   watermark: string;
   /** The newest closed date, stamped as lambda-iot.closed-through (the serving layer's batch watermark). */
   closedThrough: string | null;
+  /** Most manifests each Gold table's snapshot lists (LAMBDA_IOT_MANIFEST_BOUND); default the writer's (16). */
+  manifestBound?: number;
 }
 
 /** The days from `from` to `to`, inclusive. */
@@ -84,6 +86,7 @@ export async function writeGold(branch: Branch, scope: GoldWriteScope): Promise<
       {
         mode: 'overwrite-partitions',
         replaceDays: daysOf(range),
+        manifestBound: scope.manifestBound,
         summary: {
           [RUN_SUMMARY.runId]: scope.runId,
           [RUN_SUMMARY.watermark]: scope.watermark,

@@ -97,7 +97,10 @@ async function referencedFiles(
     if (into.has(listKey)) continue;
     into.add(listKey);
     for (const manifest of await readManifestList(store, snapshot['manifest-list'])) {
-      add(manifest.manifestPath);
+      // Snapshots share the manifests they carried over: each is read once (a manifest never changes).
+      const manifestKey = locationKey(store, manifest.manifestPath);
+      if (into.has(manifestKey)) continue;
+      into.add(manifestKey);
       for (const entry of await readManifest(store, manifest.manifestPath)) {
         // A DELETED entry only records that a file left the table; a snapshot that still reads it lists it live.
         if (entry.status !== ENTRY_STATUS.DELETED) add(entry.dataFile.filePath);

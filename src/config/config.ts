@@ -58,6 +58,8 @@ export interface Config {
   nessieUri?: string;
   /** Nessie bearer token. */
   nessieToken?: string;
+  /** Batch: most manifests a Gold table snapshot lists (smaller ones merged past it). Default 16. */
+  manifestBound: number;
   /** Landing: most rows per raw Parquet file. Default 200000. */
   landFileRows: number;
   /** Landing (live): seconds a buffered row may wait before its file is written. Default 60. */

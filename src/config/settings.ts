@@ -261,6 +261,14 @@ export const SETTINGS = [
     secret: true,
   },
   {
+    env: 'LAMBDA_IOT_MANIFEST_BOUND',
+    key: 'manifestBound',
+    schema: positiveInt.max(10_000),
+    default: '16',
+    description:
+      'Batch: most Iceberg manifests a Gold table snapshot lists; past it the smallest are merged into one, so loading a table reads at most this many however long its history.',
+  },
+  {
     env: 'LAMBDA_IOT_LAND_FILE_ROWS',
     key: 'landFileRows',
     schema: positiveInt.max(10_000_000),

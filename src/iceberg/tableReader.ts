@@ -4,10 +4,10 @@ import { CatalogRefNotFoundError } from '../errors.js';
 import { localCopy } from '../store/localCopy.js';
 import { epochDay } from '../time/utcTime.js';
 import { locationKey } from './locationKey.js';
-import { liveEntries } from './manifestReader.js';
+import { liveEntries, partitionRange } from './manifestReader.js';
 import { refSnapshot, schemaOf } from './metadata.js';
 import { duckType } from './schema.js';
-import type { DataFile, IcebergSchema, Snapshot, TableMetadata } from './types.js';
+import type { DataFile, IcebergSchema, ManifestFile, Snapshot, TableMetadata } from './types.js';
 import type { IcebergContext } from './writeTarget.js';
 
 export interface ScanOptions {
@@ -33,7 +33,8 @@ export function scanSnapshot(metadata: TableMetadata, snapshotId?: number): Snap
 }
 
 /**
- * The live data files of the table at a snapshot, pruned by day partition when a date range is given.
+ * The live data files of the table at a snapshot, pruned by day partition when a date range is given
+ * (manifests whose partition summary lies outside the range are not read).
  * @example const files = await tableFiles(store, loaded.metadata, { fromDate: '2025-04-01' });
  */
 export async function tableFiles(
@@ -41,11 +42,18 @@ export async function tableFiles(
   metadata: TableMetadata,
   options: ScanOptions = {},
 ): Promise<DataFile[]> {
-  const entries = await liveEntries(store, scanSnapshot(metadata, options.snapshotId));
   const spec = metadata['partition-specs'].find((s) => s['spec-id'] === metadata['default-spec-id']);
   const field = spec?.fields[0];
   const from = options.fromDate === undefined ? undefined : epochDay(options.fromDate);
   const to = options.toDate === undefined ? undefined : epochDay(options.toDate);
+  // A manifest whose days all lie outside the range is not read (a null day never matches a range).
+  const overlaps = (m: ManifestFile) => {
+    const range = m.partitionSpecId === spec?.['spec-id'] ? partitionRange(m) : undefined;
+    if (field === undefined || range === undefined || (from === undefined && to === undefined)) return true;
+    if (range.low === undefined || range.high === undefined) return false;
+    return (from === undefined || range.high >= from) && (to === undefined || range.low <= to);
+  };
+  const entries = await liveEntries(store, scanSnapshot(metadata, options.snapshotId), overlaps);
   return entries
     .map((e) => e.dataFile)
     .filter((f) => {

@@ -1,6 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { writeDataFiles } from './dataFiles.js';
-import { writeManifests } from './manifestWriter.js';
+import { DEFAULT_MANIFEST_BOUND, writeManifests } from './manifestWriter.js';
 import { writeSnapshotChange } from './snapshotChange.js';
 import type { LoadedTable, TableChange } from './tableChange.js';
 import type { DataFile, Snapshot } from './types.js';
@@ -8,6 +8,7 @@ import { stageRows } from './writeStage.js';
 import { type IcebergContext, planWrite } from './writeTarget.js';
 
 export { liveEntries } from './manifestReader.js';
+export { DEFAULT_MANIFEST_BOUND } from './manifestWriter.js';
 export { type IcebergContext, newSnapshotId } from './writeTarget.js';
 
 export interface WriteOptions {
@@ -20,6 +21,12 @@ export interface WriteOptions {
    * day that now yields nothing loses its old rows. Default: only the days the new rows fall in.
    */
   replaceDays?: string[];
+  /**
+   * Most manifests the new snapshot lists: past it, the smallest manifests are merged into one, so reading
+   * the table reads at most this many manifests however long its history. Default 16
+   * (LAMBDA_IOT_MANIFEST_BOUND).
+   */
+  manifestBound?: number;
 }
 
 export interface WriteResult {
@@ -39,8 +46,9 @@ export interface WriteResult {
  * table's current schema by name (extra columns are ignored); values are cast to the column types.
  * Four phases: stage the rows (writeStage.ts), write one Parquet data file per day partition with its
  * metrics (dataFiles.ts), write the manifests (manifestWriter.ts: `overwrite-partitions` marks every live
- * file of the days the new rows fall in as DELETED, so rerunning a day replaces it), then the manifest
- * list, snapshot and catalog change (snapshotChange.ts).
+ * file of the days the new rows fall in as DELETED, so rerunning a day replaces it; manifests that cannot
+ * hold such a day are listed again untouched; past `manifestBound` the smallest are merged), then the
+ * manifest list, snapshot and catalog change (snapshotChange.ts).
  * @example const { change } = await writeTableData(ctx, loaded, { sql: 'SELECT * FROM gold' }, { mode: 'overwrite-partitions' });
  */
 export async function writeTableData(
@@ -57,6 +65,7 @@ export async function writeTableData(
       mode: options.mode,
       replaceDays: options.replaceDays,
       partitions: stage.partitions,
+      bound: options.manifestBound ?? DEFAULT_MANIFEST_BOUND,
     });
     const { snapshot, change } = await writeSnapshotChange(ctx.store, target, added, written, options);
     const rows = added.reduce((n, f) => n + f.recordCount, 0);

@@ -3,6 +3,7 @@ import { expireSnapshots, findOrphans } from '../../src/catalog/maintenance.js';
 import { MAIN_BRANCH } from '../../src/catalog/port.js';
 import { writeAuditPublish } from '../../src/catalog/wap.js';
 import { CatalogExpiredError, CatalogTableNotFoundError, CorruptManifestError } from '../../src/errors.js';
+import { readManifestList } from '../../src/iceberg/manifestReader.js';
 import { scanTable } from '../../src/iceberg/tableReader.js';
 import { createTable, HEALTH, healthRows, readRows, writeRows } from './fixture.js';
 import { useLocalCatalogFixtures } from './localFixtures.js';
@@ -67,6 +68,37 @@ describe('table maintenance: expire snapshots, then remove orphan files', () => 
         ).resolves.toBeDefined();
       }
     }
+  });
+
+  it('keeps a manifest an expired snapshot wrote while a kept snapshot still lists it (carried, not rewritten)', async () => {
+    const f = await localFixture();
+    const store = f.store;
+    await createTable(f, HEALTH);
+    await writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-01', 1, [], 's1']]), 'append');
+    const second = await writeRows(
+      f,
+      HEALTH.name,
+      healthRows([['d-1', '2025-04-02', 2, [], 's2']]),
+      'append',
+    );
+    await writeRows(f, HEALTH.name, healthRows([['d-1', '2025-04-02', 3, [], 's3']]), 'overwrite-partitions');
+    const { metadata } = await f.catalog.loadTable(MAIN_BRANCH, HEALTH.name);
+    const lists = await Promise.all(
+      metadata.snapshots.map((s) => readManifestList(store, s['manifest-list'])),
+    );
+    // The overwrite of day 2 lists the first snapshot's manifest (day 1) again, by reference.
+    const [firstManifest] = lists[0]!;
+    expect(lists[2]!.map((m) => m.manifestPath)).toContain(firstManifest!.manifestPath);
+    const [secondOnly] = lists[1]!.filter((m) => m.manifestPath !== firstManifest!.manifestPath);
+
+    expect((await expireSnapshots(f.catalog, HEALTH.name, { keep: 1 })).expired).toHaveLength(2);
+    const { orphans } = await findOrphans(f.catalog, store, HEALTH.name, { olderThanMs: 0, remove: true });
+    const removed = orphans.map((o) => o.uri);
+    expect(removed).toContain(secondOnly!.manifestPath);
+    expect(removed).toContain(second.written.added[0]!.filePath);
+    expect(removed).not.toContain(firstManifest!.manifestPath);
+    expect(await store.head(store.keyOf(firstManifest!.manifestPath))).toBeDefined();
+    expect((await readRows(f, MAIN_BRANCH, HEALTH.name)).map((r) => r.run_id)).toEqual(['s1', 's3']);
   });
 
   it('an expiry on another branch also makes that branch’s older commits unreadable, with the typed error', async () => {
