@@ -86,6 +86,53 @@ export class UnreadableLakeFileError extends StoreError {
  */
 export class LakeLogMismatchError extends StoreError {}
 
+/** Which DuckDB limit stopped a query: its memory_limit, or max_temp_directory_size (spilling). */
+export type DuckDBLimit = 'memory' | 'temp';
+
+/** What a DuckDBLimitError reports: DuckDB's own figures and the settings behind them. */
+export interface DuckDBLimitDetail {
+  limit: DuckDBLimit;
+  /** The session's spill directory (temp_directory); undefined = DuckDB's default (.tmp in the working directory). */
+  tempDirectory?: string;
+  /** What DuckDB says was in use and the limit it reached, e.g. '864.0 KiB' of '976.5 KiB'. */
+  used?: string;
+  reached?: string;
+  /** The values set (LAMBDA_IOT_DUCKDB_MEMORY_LIMIT, LAMBDA_IOT_DUCKDB_TEMP_LIMIT); undefined = DuckDB's default. */
+  memoryLimit?: string;
+  maxTempDirectorySize?: string;
+  /** DuckDB's message, first line. */
+  duckdb: string;
+}
+
+/**
+ * DuckDB stopped at one of its limits: the spill directory reached max_temp_directory_size (`temp`), or
+ * memory_limit was reached and what was left could not spill (`memory`). The message names the spill
+ * directory, the limit reached and the settings to change.
+ */
+export class DuckDBLimitError extends KitError {
+  readonly limit: DuckDBLimit;
+  readonly tempDirectory: string | undefined;
+  constructor(detail: DuckDBLimitDetail, options: { cause?: unknown } = {}) {
+    const dir = detail.tempDirectory ?? ".tmp in the working directory (DuckDB's default)";
+    const memory = detail.memoryLimit ?? "unset: DuckDB's default, 80% of RAM";
+    const temp = detail.maxTempDirectorySize ?? "unset: DuckDB's default, 90% of the free disk";
+    const used = detail.used === undefined ? '' : `${detail.used} used, `;
+    const reached = detail.reached === undefined ? '' : ` ${detail.reached}`;
+    const message =
+      detail.limit === 'temp'
+        ? `duckdb spill directory full: ${dir} reached max_temp_directory_size${reached} ` +
+          `(${used}LAMBDA_IOT_DUCKDB_TEMP_LIMIT=${temp}); raise LAMBDA_IOT_DUCKDB_TEMP_LIMIT, or ` +
+          `LAMBDA_IOT_DUCKDB_MEMORY_LIMIT (now ${memory}) so less spills, or point LAMBDA_IOT_DATA_DIR at a disk ` +
+          'with more room (DuckDB spills under <data dir>/tmp)'
+        : `duckdb out of memory: memory_limit${reached} reached (${used}LAMBDA_IOT_DUCKDB_MEMORY_LIMIT=${memory}), ` +
+          `spill directory ${dir}; raise LAMBDA_IOT_DUCKDB_MEMORY_LIMIT (what does not fit spills under ` +
+          `LAMBDA_IOT_DATA_DIR's tmp/, up to LAMBDA_IOT_DUCKDB_TEMP_LIMIT, now ${temp})`;
+    super(message, { cause: options.cause, context: { ...detail } });
+    this.limit = detail.limit;
+    this.tempDirectory = detail.tempDirectory;
+  }
+}
+
 /** A catalog operation failed (Iceberg metadata or the catalog's own state). */
 export class CatalogError extends KitError {}
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Catalog } from '../catalog/port.js';
 import { newRunId, RUN_BRANCH_PREFIX, type WapResult, writeAuditPublish } from '../catalog/wap.js';
 import type { Config } from '../config/config.js';
+import { duckLimits } from '../duckdb/duckSession.js';
 import { CatalogConflictError, InterruptedError, InvalidArgumentError, KitError } from '../errors.js';
 import type { IcebergContext } from '../iceberg/tableWriter.js';
 import { openLakeReader } from '../lake/lakeReader.js';
@@ -46,6 +47,8 @@ export interface BatchOptions extends RangeOptions {
         | 'eventTimeMin'
         | 'manifestBound'
         | 'riskScore'
+        | 'duckdbMemoryLimit'
+        | 'duckdbTempLimit'
       >
     >;
   /** Wall-clock now in ms, for the end of the plausible event-time window (now + 24 h). Default Date.now(). */
@@ -270,6 +273,7 @@ async function runOnce(
     from: laterDate(baselineFrom, plausible.from),
     to: range.to,
     ranges: { events: { from: plausible.from, to: range.to } },
+    limits: duckLimits(options.config),
   });
   const ctx: IcebergContext = {
     duck: lake.duck,

@@ -24,6 +24,10 @@ export interface Config {
   eventTimeMin: string;
   /** Speed layer checkpoint/commit interval in ms. Default 1000. */
   speedCommitIntervalMs: number;
+  /** DuckDB memory_limit of the batch's and lake readers' sessions, e.g. '512MB'; undefined = DuckDB's (80% of RAM). */
+  duckdbMemoryLimit?: string;
+  /** DuckDB max_temp_directory_size (spill under <dataDir>/tmp), e.g. '10GB'; undefined = DuckDB's (90% of free disk). */
+  duckdbTempLimit?: string;
   /** mm/s²: vibration above it counts in vibration_anomalies (batch and real-time views). Default 3.0. */
   vibrationThreshold: number;
   /** The score behind a P0 maintenance day: the reference's failure_risk_score or the failure model's. Default reference. */

@@ -30,6 +30,15 @@ const brokerList = z
       .filter(Boolean),
   )
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1, 'expected host:port,…'));
+/** A DuckDB memory size as DuckDB's SET takes it: a number and a unit (KB, MB, GB, TB or KiB … TiB). */
+const duckSize = z
+  .string()
+  .trim()
+  .regex(
+    /^(?:\d+(?:\.\d+)?|\.\d+)\s*(?:[KMGT]i?B)$/i,
+    'expected a size with a unit, e.g. 512MB, 2GB or 1.5GiB (KB, MB, GB, TB for 1000^i, KiB … TiB for 1024^i)',
+  )
+  .refine((s) => Number.parseFloat(s) > 0, 'expected a size above zero');
 const namePrefix = z
   .string()
   .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only (it becomes part of topic names)');
@@ -114,6 +123,20 @@ export const SETTINGS = [
     default: '1000',
     description:
       'Speed layer: checkpoint state and commit offsets at most this often (0 = after every batch).',
+  },
+  {
+    env: 'LAMBDA_IOT_DUCKDB_MEMORY_LIMIT',
+    key: 'duckdbMemoryLimit',
+    schema: duckSize.optional(),
+    description:
+      "DuckDB's memory_limit for the batch and other lake reads, e.g. 512MB or 2GB; beyond it DuckDB spills to <data dir>/tmp (unset = DuckDB's default, 80% of the machine's RAM).",
+  },
+  {
+    env: 'LAMBDA_IOT_DUCKDB_TEMP_LIMIT',
+    key: 'duckdbTempLimit',
+    schema: duckSize.optional(),
+    description:
+      "DuckDB's max_temp_directory_size: most disk DuckDB may spill to under <data dir>/tmp, e.g. 10GB (unset = DuckDB's default, 90% of the free disk space).",
   },
   {
     env: 'LAMBDA_IOT_VIBRATION_THRESHOLD',

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBLimitError } from '../errors.js';
 
 /** Integer types DuckDB's JSON rows give as strings. */
 const WIDE_INTEGERS = new Set<DuckDBTypeId>([
@@ -27,6 +28,12 @@ export interface DuckSession {
   rows<T = Record<string, unknown>>(sql: string, params?: DuckDBParams): Promise<T[]>;
   /** Runs statements whose result is not needed. */
   run(sql: string, params?: DuckDBParams): Promise<void>;
+  /**
+   * The error to report for a failed statement of this session: a DuckDBLimitError (naming the spill
+   * directory, the limit and the settings) when DuckDB ran out of memory or of spill space, else `error`.
+   * rows() and run() throw it already; callers of `connection` use it themselves.
+   */
+  explain(error: unknown): unknown;
   close(): void;
 }
 
@@ -40,6 +47,24 @@ export interface DuckSessionOptions {
    * duckTempDirectory(dataDir). Default: DuckDB's (`.tmp` beside the file or in the working directory).
    */
   tempDirectory?: string;
+  /** DuckDB's memory_limit, e.g. '512MB' (LAMBDA_IOT_DUCKDB_MEMORY_LIMIT). Default: DuckDB's, 80% of RAM. */
+  memoryLimit?: string;
+  /**
+   * DuckDB's max_temp_directory_size, e.g. '10GB' (LAMBDA_IOT_DUCKDB_TEMP_LIMIT): most disk it spills to.
+   * Default: DuckDB's, 90% of the free disk space.
+   */
+  maxTempDirectorySize?: string;
+}
+
+/** The session limits the kit's settings give (LAMBDA_IOT_DUCKDB_MEMORY_LIMIT, LAMBDA_IOT_DUCKDB_TEMP_LIMIT). */
+export type DuckLimits = Pick<DuckSessionOptions, 'memoryLimit' | 'maxTempDirectorySize'>;
+
+/** DuckLimits from the configuration (unset settings leave DuckDB's defaults). */
+export function duckLimits(config: { duckdbMemoryLimit?: string; duckdbTempLimit?: string }): DuckLimits {
+  return {
+    ...(config.duckdbMemoryLimit === undefined ? {} : { memoryLimit: config.duckdbMemoryLimit }),
+    ...(config.duckdbTempLimit === undefined ? {} : { maxTempDirectorySize: config.duckdbTempLimit }),
+  };
 }
 
 let tempSessions = 0;
@@ -65,11 +90,18 @@ export async function openDuckSession(options: DuckSessionOptions = {}): Promise
     fs.mkdirSync(path.dirname(options.tempDirectory), { recursive: true });
     await connection.run(`SET temp_directory = ${sqlString(options.tempDirectory)}`);
   }
+  if (options.memoryLimit !== undefined)
+    await connection.run(`SET memory_limit = ${sqlString(options.memoryLimit)}`);
+  if (options.maxTempDirectorySize !== undefined)
+    await connection.run(`SET max_temp_directory_size = ${sqlString(options.maxTempDirectorySize)}`);
+  const explain = (error: unknown) => duckLimitError(error, options) ?? error;
   let closed = false;
   return {
     connection,
     async rows<T>(sql: string, params?: DuckDBParams): Promise<T[]> {
-      const reader = await connection.runAndReadAll(sql, params);
+      const reader = await connection.runAndReadAll(sql, params).catch((error: unknown) => {
+        throw explain(error);
+      });
       const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
       const names = reader.columnNames();
       const wide = reader
@@ -87,8 +119,11 @@ export async function openDuckSession(options: DuckSessionOptions = {}): Promise
       return rows as T[];
     },
     async run(sql: string, params?: DuckDBParams): Promise<void> {
-      await connection.run(sql, params);
+      await connection.run(sql, params).catch((error: unknown) => {
+        throw explain(error);
+      });
     },
+    explain,
     close() {
       if (closed) return;
       closed = true;
@@ -98,6 +133,32 @@ export async function openDuckSession(options: DuckSessionOptions = {}): Promise
         fs.rmSync(options.tempDirectory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A DuckDBLimitError for DuckDB's "Out of Memory Error" (spill space when it names max_temp_directory_size),
+ * with the figures of its "(<used>/<limit> used)"; undefined for any other error.
+ */
+export function duckLimitError(
+  error: unknown,
+  session: Pick<DuckSessionOptions, 'tempDirectory' | 'memoryLimit' | 'maxTempDirectorySize'>,
+): DuckDBLimitError | undefined {
+  if (!(error instanceof Error) || error instanceof DuckDBLimitError) return undefined;
+  if (!error.message.startsWith('Out of Memory Error')) return undefined;
+  const first = error.message.split('\n')[0]!.replace(/^Out of Memory Error:\s*/, '');
+  const figures = /\(([^()/]+)\/([^()/]+) used\)/.exec(first);
+  return new DuckDBLimitError(
+    {
+      limit: error.message.includes('max_temp_directory_size') ? 'temp' : 'memory',
+      tempDirectory: session.tempDirectory,
+      used: figures?.[1],
+      reached: figures?.[2],
+      memoryLimit: session.memoryLimit,
+      maxTempDirectorySize: session.maxTempDirectorySize,
+      duckdb: first,
+    },
+    { cause: error },
+  );
 }
 
 /**

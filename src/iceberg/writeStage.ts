@@ -1,6 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { DuckSession } from '../duckdb/duckSession.js';
-import { InvalidArgumentError } from '../errors.js';
+import { DuckDBLimitError, InvalidArgumentError } from '../errors.js';
 import { duckType } from './schema.js';
 import type { IcebergPrimitive } from './types.js';
 import type { WriteTarget } from './writeTarget.js';
@@ -45,6 +45,8 @@ export async function stageRows(
       source.params,
     );
   } catch (error) {
+    // Out of memory or spill space is not a bad source: reported as DuckDB's limit, with what to change.
+    if (error instanceof DuckDBLimitError) throw error;
     throw new InvalidArgumentError(
       `iceberg write to ${target.table}: the source does not give the table's columns (${schema.fields.map((f) => f.name).join(', ')}): ${(error as Error).message}`,
       { cause: error },

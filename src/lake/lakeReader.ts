@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import {
   columnNames,
+  type DuckLimits,
   type DuckSession,
   duckTempDirectory,
   openDuckSession,
@@ -90,7 +91,8 @@ export interface LakeReader {
   source(keys: readonly string[]): string;
   /**
    * The error to report for a failed query over the views: an UnreadableLakeFileError naming the lake key
-   * when DuckDB's message names one of the reader's files, else `error` itself.
+   * when DuckDB's message names one of the reader's files, a DuckDBLimitError when DuckDB ran out of memory
+   * or spill space (DuckSession.explain), else `error` itself.
    */
   explain(error: unknown): unknown;
   /** Runs SQL over the views with bound parameters; rows as JSON-safe objects. */
@@ -104,8 +106,10 @@ export interface LakeReaderOptions extends DateRange {
   ranges?: Partial<Record<RawKind, DateRange>>;
   /** Where copies of S3 objects are kept while the reader is open (default: a new folder under dataDir/tmp). */
   tmpDir?: string;
-  /** The data directory (for the default tmpDir). */
+  /** The data directory (for the default tmpDir and DuckDB's spill directory under it). */
   dataDir: string;
+  /** DuckDB's memory and spill limits for the session (duckLimits(config)). Default: DuckDB's. */
+  limits?: DuckLimits;
 }
 
 /** The lake key of the file a DuckDB error names (by its local path), with the reason; undefined if none. */
@@ -179,7 +183,10 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
   const tmpDir =
     options.tmpDir ??
     path.join(options.dataDir, 'tmp', `lake-read-${process.pid}-${Date.now().toString(36)}`);
-  const duck = await openDuckSession({ tempDirectory: duckTempDirectory(options.dataDir) });
+  const duck = await openDuckSession({
+    tempDirectory: duckTempDirectory(options.dataDir),
+    ...options.limits,
+  });
   const local = new Map<string, string>();
   const source = (keys: readonly string[]) => {
     const paths = keys.map((key) => {
@@ -241,7 +248,7 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
     duck,
     files,
     source,
-    explain: (error) => unreadableFile(error, local) ?? error,
+    explain: (error) => unreadableFile(error, local) ?? duck.explain(error),
     query: (sql, params) => duck.rows(sql, params),
     close() {
       duck.close();

@@ -1,5 +1,6 @@
 import type { Log } from '../bus/port.js';
 import type { Config } from '../config/config.js';
+import { duckLimits } from '../duckdb/duckSession.js';
 import { openLakeReader } from '../lake/lakeReader.js';
 import type { Anomaly } from '../schema/anomaly.js';
 import type { AnomalyReview } from '../schema/anomalyReview.js';
@@ -33,7 +34,11 @@ export async function rebuildServing(parts: {
 }): Promise<RebuildResult> {
   const { serving, log, store, config } = parts;
   await serving.reset();
-  const lake = await openLakeReader(store, { dataDir: config.dataDir, ranges: {} });
+  const lake = await openLakeReader(store, {
+    dataDir: config.dataDir,
+    ranges: {},
+    limits: duckLimits(config),
+  });
   let anomalies = 0;
   let reviews = 0;
   try {

@@ -41,10 +41,24 @@ describe('config', () => {
     ['LAMBDA_IOT_KAFKA_BROKERS', 'localhost', /LAMBDA_IOT_KAFKA_BROKERS.*host:port/],
     ['LAMBDA_IOT_KAFKA_SSL', 'yes', /LAMBDA_IOT_KAFKA_SSL.*true/],
     ['LAMBDA_IOT_NAME_PREFIX', 'a/b', /LAMBDA_IOT_NAME_PREFIX/],
+    ['LAMBDA_IOT_DUCKDB_MEMORY_LIMIT', '512', /LAMBDA_IOT_DUCKDB_MEMORY_LIMIT.*"512".*e\.g\. 512MB, 2GB/],
+    ['LAMBDA_IOT_DUCKDB_MEMORY_LIMIT', '80%', /LAMBDA_IOT_DUCKDB_MEMORY_LIMIT.*KiB/],
+    ['LAMBDA_IOT_DUCKDB_MEMORY_LIMIT', '0MB', /LAMBDA_IOT_DUCKDB_MEMORY_LIMIT.*above zero/],
+    ['LAMBDA_IOT_DUCKDB_TEMP_LIMIT', 'lots', /LAMBDA_IOT_DUCKDB_TEMP_LIMIT.*"lots".*unit/],
   ])('fails fast on %s=%s naming the variable and what it accepts', (name, value, message) => {
     const load = () => loadConfig({ [name]: value });
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(message);
+  });
+
+  it("reads DuckDB's memory and spill limits as sizes DuckDB takes, unset by default", () => {
+    expect(loadConfig({})).toMatchObject({ duckdbMemoryLimit: undefined, duckdbTempLimit: undefined });
+    const config = loadConfig({
+      LAMBDA_IOT_DUCKDB_MEMORY_LIMIT: ' 512MB',
+      LAMBDA_IOT_DUCKDB_TEMP_LIMIT: '1.5GiB',
+    });
+    expect(config).toMatchObject({ duckdbMemoryLimit: '512MB', duckdbTempLimit: '1.5GiB' });
+    expect(loadConfig({ LAMBDA_IOT_DUCKDB_MEMORY_LIMIT: '100mb' }).duckdbMemoryLimit).toBe('100mb');
   });
 
   it('never shows a secret, not even in an error', () => {

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config.js';
+import { duckLimits } from '../../duckdb/duckSession.js';
 import { openLakeReader } from '../../lake/lakeReader.js';
 import { MachineEvent } from '../../schema/events.js';
 import { isWellFormedTelemetry, Telemetry } from '../../schema/telemetry.js';
@@ -41,7 +42,7 @@ function toEvent(row: Record<string, unknown>, ms: number): unknown {
  */
 export function historyFromLake(
   store: ObjectStore,
-  config: Pick<Config, 'dataDir'>,
+  config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'duckdbMemoryLimit' | 'duckdbTempLimit'>>,
   range: TimeRange = {},
 ): HistorySource {
   const stats = emptyReplayStats();
@@ -54,6 +55,7 @@ export function historyFromLake(
         dataDir: config.dataDir,
         from: range.fromMs === undefined ? undefined : utcDate(range.fromMs),
         to: range.toMs === undefined ? undefined : utcDate(range.toMs - 1),
+        limits: duckLimits(config),
       });
       try {
         const dates = [...new Set([...lake.files.telemetry, ...lake.files.events].map((f) => f.date))].sort();
