@@ -2,7 +2,8 @@
 -- materialized view, one row per (device_id, date).
 -- What: Gold's gold_device_health rows (read in place through the lambda_iot_lake catalog) for dates up to the
 --   batch watermark (serving_watermark.closed_through), device_health_rt rows for later dates, `source`
---   'batch' | 'realtime'; pending/urgent anomaly counts, criticality_score and priority exactly as
+--   'batch' | 'realtime'; pending/urgent anomaly counts, criticality_score, priority and model_risk_score
+--   (batch rows: gold_failure_predictions' failure-model score, read in place too; null for real-time rows) as
 --   sql/duckdb/serving/unified_device_health.sql defines them (its header lists the definitions). The SELECT
 --   is written in the subset DuckDB also runs: test/serving/starrocksViews.test.ts runs it on DuckDB over the
 --   golden fixture and compares its rows with the embedded view's.
@@ -42,9 +43,11 @@ batch_rows as (
     g.min_health_score as health_score,
     g.days_since_maintenance,
     g.vibration_anomalies,
-    g.temp_anomalies
+    g.temp_anomalies,
+    fp.model_risk_score
   from lambda_iot_lake.iot.gold_device_health g
   cross join watermark w
+  left join lambda_iot_lake.iot.gold_failure_predictions fp on fp.device_id = g.device_id and fp.prediction_date = g.`date`
   where g.`date` <= w.closed_through
 ),
 
@@ -73,7 +76,8 @@ realtime_rows as (
       else b.days_since_maintenance + abs(date_diff('day', b.`date`, r.`date`))
     end as days_since_maintenance,
     r.vibration_anomalies,
-    cast(null as bigint) as temp_anomalies
+    cast(null as bigint) as temp_anomalies,
+    cast(null as double) as model_risk_score
   from device_health_rt r
   cross join watermark w
   left join newest_batch b on b.device_id = r.device_id
@@ -107,6 +111,7 @@ select
     when (1 - m.health_score) > 0.5 or m.days_since_maintenance > 90 then 'P1'
     when m.vibration_anomalies > 5 or coalesce(m.temp_anomalies, 0) > 3 then 'P2'
     else 'P3'
-  end as priority
+  end as priority,
+  m.model_risk_score
 from merged m
 left join pending p on p.device_id = m.device_id and p.`date` = m.`date`;

@@ -224,9 +224,19 @@ export class EmbeddedServing implements Serving {
 
   /**
    * Serves the given gold_device_health rows with a watermark, as attachGold does for a catalog snapshot
-   * (golden fixtures and the StarRocks comparison test use it).
+   * (golden fixtures and the StarRocks comparison test use it), and optionally the failure model's scores
+   * as gold_failure_predictions rows (device_id, prediction_date, model_risk_score, model_id).
    */
-  async loadGold(rows: readonly Record<string, unknown>[], watermark: ServedWatermark): Promise<void> {
+  async loadGold(
+    rows: readonly Record<string, unknown>[],
+    watermark: ServedWatermark,
+    predictions: readonly {
+      device_id: string;
+      prediction_date: string;
+      model_risk_score: number;
+      model_id: string;
+    }[] = [],
+  ): Promise<void> {
     const shape = GOLD_COLUMNS.map((c) => `"${c}":"${GOLD_TYPES[c] ?? 'VARCHAR'}"`).join(',');
     const select = GOLD_COLUMNS.map((c) => (c === 'date' ? 'cast(date as date) as date' : `"${c}"`)).join(
       ', ',
@@ -236,6 +246,15 @@ export class EmbeddedServing implements Serving {
       watermark,
       { rows: JSON.stringify(rows) },
     );
+    if (predictions.length === 0) return;
+    await this.duck.run('delete from gold_failure_predictions');
+    await this.duck.run(
+      `insert into gold_failure_predictions (device_id, prediction_date, model_risk_score, model_id)
+       select device_id, cast(prediction_date as date), model_risk_score, model_id
+       from (select unnest(from_json($rows, '[{"device_id":"VARCHAR","prediction_date":"VARCHAR","model_risk_score":"DOUBLE","model_id":"VARCHAR"}]'), recursive := true))`,
+      { rows: JSON.stringify(predictions) },
+    );
+    this.unifiedStale = true;
   }
 
   private async replaceGold(
@@ -250,6 +269,11 @@ export class EmbeddedServing implements Serving {
       await this.duck.run(`insert into gold_device_health ${select}`, params);
       for (const other of others)
         await this.duck.run(`create or replace table ${other.table} as ${other.select}`);
+      // Gold published before the failure model has no model columns: they read null.
+      await this.duck.run(
+        'alter table gold_failure_predictions add column if not exists model_risk_score double',
+      );
+      await this.duck.run('alter table gold_failure_predictions add column if not exists model_id varchar');
       await this.duck.run(
         'update serving_watermark set closed_through = cast($closed as date), gold_snapshot_id = $snapshot, gold_commit = $commit, updated_at = now()::timestamp',
         { closed: watermark.closedThrough, snapshot: watermark.snapshotId, commit: watermark.commit },

@@ -30,6 +30,8 @@ import { parseMaterializedViewRow, parseRoutineLoadRow, servingProblems } from '
 
 /** The lake's Gold table as StarRocks reads it (sql/starrocks/40_lake_catalog.sql). */
 export const STARROCKS_GOLD_TABLE = 'lambda_iot_lake.iot.gold_device_health';
+/** gold_failure_predictions in the lake catalog (unified_device_health's model_risk_score). */
+export const STARROCKS_PREDICTIONS_TABLE = 'lambda_iot_lake.iot.gold_failure_predictions';
 /** The kit's routine loads (sql/starrocks/3x_*.sql). */
 export const STARROCKS_ROUTINE_LOADS = [
   'anomalies_streaming_load',
@@ -306,6 +308,8 @@ export class StarrocksServing implements Serving {
     if (changed) {
       // StarRocks caches Iceberg metadata: make it load the new snapshot before the views read it
       await this.run(`REFRESH EXTERNAL TABLE ${STARROCKS_GOLD_TABLE}`);
+      // unified_device_health reads the failure model's score from the predictions table too
+      await this.run(`REFRESH EXTERNAL TABLE ${STARROCKS_PREDICTIONS_TABLE}`);
       await this.run(
         'insert into serving_watermark (id, closed_through, gold_snapshot_id, gold_commit, updated_at) values (1, ?, ?, ?, ?)',
         [closedThrough, snapshotId, loaded.hash, sqlDateTime(new Date())],

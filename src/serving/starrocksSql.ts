@@ -221,5 +221,6 @@ export function materializedViewSelect(file: SqlFile): string {
 export function starrocksSelectForDuckDb(select: string): string {
   return select
     .replace(/lambda_iot_lake\.iot\.gold_device_health/g, 'gold_device_health')
+    .replace(/lambda_iot_lake\.iot\.gold_failure_predictions/g, 'gold_failure_predictions')
     .replace(/`([^`]*)`/g, '"$1"');
 }

@@ -30,7 +30,7 @@ afterEach(async () => {
 async function openFixture(env: Record<string, string> = {}): Promise<EmbeddedServing> {
   stack = openStack(loadConfig({ LAMBDA_IOT_DATA_DIR: tempDataDir('serving'), ...env }));
   serving = await EmbeddedServing.open(stack);
-  await serving.loadGold(fixture.gold, fixture.watermark);
+  await serving.loadGold(fixture.gold, fixture.watermark, fixture.predictions);
   await serving.write({ anomalies: fixture.anomalies, realtime: fixture.realtime });
   // Reviews arrive in two batches; the confirm of device_3 is older than its dismiss but arrives later.
   await serving.write({ reviews: fixture.reviews.slice(0, 5) });
@@ -163,6 +163,12 @@ describe('serving golden fixture', () => {
       { d: '2025-04-03' },
     );
     expect(day.rows).toEqual([{ source: 'batch', health_score: 0.9, days_since_maintenance: 96 }]);
+    // Closed, the day is served with the failure model's score of that date (null while it was real-time).
+    const model = await s.query(
+      `select model_risk_score from unified_device_health where device_id = 'device_1' and date = $d`,
+      { d: '2025-04-03' },
+    );
+    expect(model.rows).toEqual([{ model_risk_score: 0.9 }]);
     const rt = await s.query(
       `select date, days_since_maintenance from unified_device_health where device_id = 'device_1' and source = 'realtime'`,
     );

@@ -25,7 +25,7 @@ let serving: EmbeddedServing;
 beforeAll(async () => {
   stack = openStack(loadConfig({ LAMBDA_IOT_DATA_DIR: tempDataDir('starrocks-views') }));
   serving = await EmbeddedServing.open(stack);
-  await serving.loadGold(fixture.gold, fixture.watermark);
+  await serving.loadGold(fixture.gold, fixture.watermark, fixture.predictions);
   await serving.write({ anomalies: fixture.anomalies, realtime: fixture.realtime });
   await serving.write({ reviews: fixture.reviews.slice(0, 5) });
   await serving.write({ reviews: fixture.reviews.slice(5) });

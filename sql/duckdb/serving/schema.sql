@@ -67,7 +67,9 @@ create table if not exists gold_failure_predictions (
   anomalies_24h bigint,
   peak_temp_24h double,
   failure_risk_score double,
-  recommended_action varchar
+  recommended_action varchar,
+  model_risk_score double,
+  model_id varchar
 );
 create table if not exists gold_maintenance_schedule (
   device_id varchar not null,
@@ -112,6 +114,7 @@ create table if not exists unified_device_health (
   urgent_anomalies bigint not null,
   criticality_score double,
   priority varchar not null,
+  model_risk_score double,
   primary key (device_id, date)
 );
 

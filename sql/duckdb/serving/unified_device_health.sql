@@ -14,6 +14,8 @@
 --   criticality_score        round((1 − health)·0.6 + least(pending, 10)/10·0.3 + (dsm > 90 ? 0.1 : 0), 2)
 --   priority                 P0: 1 − health > 0.7 or dsm > 120; P1: > 0.5 or dsm > 90;
 --                            P2: vibration_anomalies > 5 or temp_anomalies > 3; else P3
+--   model_risk_score         batch: the failure model's score of the day (gold_failure_predictions); null for
+--                            real-time rows and for Gold published before the model
 -- Written in the SQL subset DuckDB and StarRocks share (sql/starrocks/51_unified_device_health.sql holds the
 -- StarRocks copy; test/serving/starrocksViews.test.ts checks both give the same rows). The refresh filters it to the dirty device-days.
 
@@ -42,9 +44,11 @@ batch_rows as (
     g.min_health_score as health_score,
     g.days_since_maintenance,
     g.vibration_anomalies,
-    g.temp_anomalies
+    g.temp_anomalies,
+    fp.model_risk_score
   from gold_device_health g
   cross join watermark w
+  left join gold_failure_predictions fp on fp.device_id = g.device_id and fp.prediction_date = g.date
   where g.date <= w.closed_through
 ),
 
@@ -75,7 +79,8 @@ realtime_rows as (
       else b.days_since_maintenance + abs(date_diff('day', b.date, r.date))
     end as days_since_maintenance,
     r.vibration_anomalies,
-    cast(null as bigint) as temp_anomalies
+    cast(null as bigint) as temp_anomalies,
+    cast(null as double) as model_risk_score
   from device_health_rt r
   cross join watermark w
   left join newest_batch b on b.device_id = r.device_id
@@ -110,7 +115,8 @@ final as (
       when (1 - m.health_score) > 0.5 or m.days_since_maintenance > 90 then 'P1'
       when m.vibration_anomalies > 5 or coalesce(m.temp_anomalies, 0) > 3 then 'P2'
       else 'P3'
-    end as priority
+    end as priority,
+    m.model_risk_score
   from merged m
   left join pending p on p.device_id = m.device_id and p.date = m.date
 )
