@@ -3,7 +3,8 @@
 --   (${LAMBDA_IOT_STARROCKS_NESSIE_URI}/iceberg/main; one catalog per branch), files on MinIO with path-style
 --   addressing. iceberg_table_cache_ttl_sec = 0 makes every query load the table's current snapshot (the
 --   default caches it for minutes, so a fresh publish would stay invisible); the kit also runs
---   REFRESH EXTERNAL TABLE lambda_iot_lake.iot.gold_device_health after each publish it sees.
+--   REFRESH EXTERNAL TABLE lambda_iot_lake.iot.gold_device_health (and .gold_failure_predictions) after each
+--   publish it sees.
 -- When: after 10_database.sql, before the views that read Gold (51_unified_device_health.sql).
 --   Catalogs are global (not per database). IF NOT EXISTS needs StarRocks >= 3.2; on older versions the
 --   kit checks SHOW CATALOGS first.
