@@ -64,7 +64,10 @@ FROM s;
 CREATE TEMP TABLE schedule AS
 SELECT p.device_id, p.prediction_date AS date,
   CASE WHEN p.failure_risk_score > 0.7 THEN 'P0'
-       WHEN coalesce(h.days_since_maintenance, 999) > 90 THEN 'P1'
+       WHEN coalesce(h.days_since_maintenance,
+              (SELECT date_diff('day', max(e.event_date), p.prediction_date) FROM events e
+               WHERE e.device_id = p.device_id AND e.event_type = 'maintenance' AND e.event_date <= p.prediction_date),
+              999) > 90 THEN 'P1'
        WHEN coalesce(h.vibration_anomalies, 0) > 5 THEN 'P2' ELSE 'P3' END AS priority,
   p.failure_risk_score
 FROM predictions p LEFT JOIN health h ON h.device_id = p.device_id AND h.date = p.prediction_date;
