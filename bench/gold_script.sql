@@ -40,7 +40,7 @@ CREATE TEMP TABLE health AS
 SELECT d.device_id, d.date, d.avg_energy, d.max_temp, d.min_health AS min_health_score,
   d.vib AS vibration_anomalies, d.temp_anom AS temp_anomalies, d.avg_signal AS avg_signal_strength,
   coalesce(f.n, 0) AS failures_count, coalesce(f.c, []::VARCHAR[]) AS failed_components,
-  coalesce(date_diff('day', m.last_date, d.date), 999) AS days_since_maintenance
+  coalesce(date_diff('day', m.last_date, d.date), 999) AS days_since_maintenance, d.readings
 FROM daily d
 LEFT JOIN (SELECT device_id, event_date, count(*) n, list_sort(list_distinct(list(component))) c FROM events WHERE event_type = 'failure' GROUP BY ALL) f
   ON f.device_id = d.device_id AND f.event_date = d.date
