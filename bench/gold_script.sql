@@ -47,7 +47,9 @@ LEFT JOIN (SELECT device_id, event_date, count(*) n, list_sort(list_distinct(lis
 LEFT JOIN LATERAL (SELECT max(e.event_date) AS last_date FROM events e WHERE e.device_id = d.device_id AND e.event_type = 'maintenance' AND e.event_date <= d.date) m ON true;
 
 CREATE TEMP TABLE predictions AS
-WITH dates AS (SELECT DISTINCT date AS prediction_date FROM daily), win AS (
+WITH dates AS (
+  SELECT CAST(unnest(generate_series(min(date), max(date), INTERVAL 1 DAY)) AS DATE) AS prediction_date FROM daily
+), win AS (
   SELECT d.device_id, t.prediction_date, sum(d.vib) a7, round(sum(d.sum_temp) / sum(d.readings), 1) t7, max(d.max_energy) e7,
     min(d.min_health) h7, coalesce(sum(d.vib) FILTER (WHERE d.date = t.prediction_date), 0) a24,
     max(d.max_temp) FILTER (WHERE d.date = t.prediction_date) t24
