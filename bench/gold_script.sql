@@ -2,10 +2,25 @@
 -- same semantics as the kit's models (sql/duckdb/), from the same raw Parquet, in one pass, writing each
 -- table as Parquet partitioned by day. Placeholders {raw_telemetry}, {raw_events}, {out} are file lists
 -- and folders filled in by bench/goldChild.ts.
-CREATE TEMP TABLE readings AS
+CREATE TEMP TABLE raw_readings AS
 SELECT device_id, "timestamp", DATE '1970-01-01' + CAST(floor(epoch_ms("timestamp") / 86400000) AS INTEGER) AS date,
   energy_usage, temperature, vibration, signal_strength
 FROM read_parquet({raw_telemetry});
+
+-- A reading is identified by (device_id, timestamp); of a repeated one the copy with the smallest
+-- (source_partition, source_offset), then file, is kept. Only repeated identities are windowed.
+CREATE TEMP TABLE repeated AS
+SELECT device_id, "timestamp" FROM raw_readings GROUP BY ALL HAVING count(*) > 1;
+
+CREATE TEMP TABLE readings AS
+SELECT * FROM raw_readings ANTI JOIN repeated USING (device_id, "timestamp")
+UNION ALL
+SELECT device_id, "timestamp", DATE '1970-01-01' + CAST(floor(epoch_ms("timestamp") / 86400000) AS INTEGER) AS date,
+  energy_usage, temperature, vibration, signal_strength
+FROM read_parquet({raw_telemetry}, filename = true) SEMI JOIN repeated USING (device_id, "timestamp")
+QUALIFY row_number() OVER (PARTITION BY device_id, "timestamp" ORDER BY source_partition, source_offset, filename) = 1;
+
+DROP TABLE raw_readings;
 
 CREATE TEMP TABLE flagged AS
 WITH d AS (
