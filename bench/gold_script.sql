@@ -43,7 +43,8 @@ SELECT r.device_id, r.date, r.temperature, r.energy_usage, r.signal_strength,
 FROM readings r LEFT JOIN b USING (device_id, date);
 
 CREATE TEMP TABLE events AS
-SELECT device_id, CAST(event_timestamp AS DATE) AS event_date, event_type, component FROM read_parquet({raw_events});
+SELECT device_id, CAST(event_timestamp AS DATE) AS event_date, event_type, component FROM read_parquet({raw_events}, filename = true)
+QUALIFY row_number() OVER (PARTITION BY device_id, event_timestamp, event_type ORDER BY source_partition, source_offset, filename) = 1;
 
 CREATE TEMP TABLE daily AS
 SELECT device_id, date, count(*) AS readings, sum(temperature) AS sum_temp, max(temperature) AS max_temp,
