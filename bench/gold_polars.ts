@@ -27,15 +27,30 @@ const NO_MAINTENANCE = 999;
 const col = pl.col;
 const lit = pl.lit;
 const round = (e: Expr, k: number) => e.round(k, 'halfawayfromzero');
+/**
+ * e / n, as DuckDB computes it. Polars rewrites a division by a literal into a multiplication by its
+ * reciprocal (3 / 10 becomes 0.30000000000000004), which moves rounding ties; a denominator computed from
+ * the numerator (e·0 + n) is not a literal.
+ */
+const divide = (e: Expr, n: number) => e.div(e.mul(0).add(n));
 /** least(1, greatest(0, e)) */
 const unit = (e: Expr) => e.clip(0, 1);
 /** The UTC day number of a UTC timestamp column. */
 const dayOf = (name: string) => col(name).cast(pl.Date).cast(pl.Int32);
 
-/** The files of one dataset as one lazy frame, each row with the path of its file (`file`). */
+/**
+ * The files of one dataset as one lazy frame (files in key order; all share the lake's folder, so path order
+ * is key order), each row with its file's rank in that order (`file`): the last tie-break of deduplication,
+ * an integer rather than a path string per row.
+ */
 function scan(files: readonly string[], columns: string[]): Lazy {
   return pl.concat(
-    files.map((f) => pl.scanParquet(f, { includeFilePaths: 'file' }).select(...columns, 'file')),
+    [...files].sort().map((f, i) =>
+      pl
+        .scanParquet(f)
+        .select(...columns)
+        .withColumns(lit(i).cast(pl.Int32).alias('file')),
+    ),
     { how: 'vertical' },
   );
 }
@@ -102,9 +117,9 @@ function dailyOf(readings: Lazy): Lazy {
     );
   const health = unit(
     lit(0.4)
-      .mul(lit(1).sub(col('temperature').div(30)))
-      .add(lit(0.3).mul(lit(1).sub(col('vibration').div(5))))
-      .add(lit(0.3).mul(col('signal_strength').div(100))),
+      .mul(lit(1).sub(divide(col('temperature'), 30)))
+      .add(lit(0.3).mul(lit(1).sub(divide(col('vibration'), 5))))
+      .add(lit(0.3).mul(divide(col('signal_strength'), 100))),
   );
   return readings
     .join(baselines, { on: ['device_id', 'day'], how: 'left' })
@@ -198,14 +213,12 @@ export async function polarsGold(inputs: GoldInputs, outDir: string): Promise<Re
       col('vibration_anomalies').filter(today).sum().alias('anomalies_24h'),
       col('max_temp').filter(today).max().alias('peak_temp_24h'),
     );
+  // 0.3·anomalies_24h/10 as DuckDB: the DECIMAL 0.3·n (exactly 3n/10) as a double, then / 10.
   const score = unit(
-    col('anomalies_24h')
-      .mul(3)
-      .div(10)
-      .div(10)
-      .add(lit(0.4).mul(col('peak_temp_24h').fillNull(0)).div(30))
+    divide(divide(col('anomalies_24h').mul(3), 10), 10)
+      .add(divide(lit(0.4).mul(col('peak_temp_24h').fillNull(0)), 30))
       .add(lit(0.2).mul(lit(1).sub(col('worst_health_score_7d').fillNull(1))))
-      .add(lit(0.1).mul(col('peak_energy_7d').fillNull(0)).div(5)),
+      .add(divide(lit(0.1).mul(col('peak_energy_7d').fillNull(0)), 5)),
   );
   const action = (s: Expr) =>
     pl
