@@ -55,17 +55,27 @@ function scan(files: readonly string[], columns: string[]): Lazy {
   );
 }
 
-/** Keeps one row per identity: of repeated ones the smallest (source_partition, source_offset, file). */
-function dedup(raw: Lazy, identity: string[], values: string[]): Lazy {
-  const repeated = raw
-    .select(...identity)
-    .groupBy(identity)
-    .agg(pl.len().alias('copies'))
-    .filter(col('copies').gt(1))
-    .select(...identity);
-  const single = raw.select(...identity, ...values).join(repeated, { on: identity, how: 'anti' });
-  const kept = raw
-    .join(repeated, { on: identity, how: 'semi' })
+/**
+ * Keeps one row per identity: of repeated ones the smallest (source_partition, source_offset, file). The
+ * raw rows are read once, each marked when the hash of its identity occurs more than once; only those
+ * (usually none) are sorted and deduplicated on the identity itself (a hash collision costs a sort, never
+ * a row), the others pass as they are.
+ */
+async function dedup(raw: Lazy, identity: string[], values: string[]): Promise<Lazy> {
+  const marked = (
+    await raw
+      .withColumns(
+        pl
+          .struct(identity.map((c) => col(c)))
+          .hash(7)
+          .isDuplicated()
+          .alias('repeated'),
+      )
+      .collect()
+  ).lazy();
+  const single = marked.filter(col('repeated').not()).select(...identity, ...values);
+  const kept = marked
+    .filter(col('repeated'))
     .sort({ by: ['source_partition', 'source_offset', 'file'], nullsLast: true, maintainOrder: true })
     .unique({ subset: identity, keep: 'first', maintainOrder: true })
     .select(...identity, ...values);
@@ -165,14 +175,18 @@ export async function polarsGold(inputs: GoldInputs, outDir: string): Promise<Re
   const identityT = ['device_id', 'timestamp'];
   const values = ['energy_usage', 'temperature', 'vibration', 'signal_strength'];
   const rawT = scan(inputs.telemetry, [...identityT, ...values, 'source_partition', 'source_offset']);
-  const readings = dedup(rawT, identityT, values).withColumns(dayOf('timestamp').alias('day'));
+  const readings = (await dedup(rawT, identityT, values)).withColumns(dayOf('timestamp').alias('day'));
   // The one pass over the readings; the rest works on device-days.
   const daily = (await dailyOf(readings).collect()).lazy();
 
   const identityE = ['device_id', 'event_timestamp', 'event_type'];
   const rawE = scan(inputs.events, [...identityE, 'component', 'source_partition', 'source_offset']);
   const events = (
-    await dedup(rawE, identityE, ['component']).withColumns(dayOf('event_timestamp').alias('day')).collect()
+    await (
+      await dedup(rawE, identityE, ['component'])
+    )
+      .withColumns(dayOf('event_timestamp').alias('day'))
+      .collect()
   ).lazy();
   const failures = events
     .filter(col('event_type').eq(lit('failure')))
