@@ -1,7 +1,10 @@
 /**
  * The Gold bench's second peer: the three Gold tables of a full run with the semantics of the kit's models
- * (sql/duckdb/*.sql, see their headers), written with Polars' lazy API (the engine the reference uses): no
- * per-row JavaScript, one collect per table. Dates are UTC day numbers until the output.
+ * (sql/duckdb/*.sql, see their headers), written with Polars' lazy API (the engine the reference uses), no
+ * per-row JavaScript. Collected at three points: the raw rows marked for deduplication (one read of the
+ * files), the per-device-day aggregates, the events; the tables are then built from device-days. Baselines
+ * and 7-day windows are sums over seven day-shifted copies of the device-day aggregates (exact windows by
+ * date, gaps included, like the models' RANGE frames and date joins). Dates are UTC day numbers until the output.
  *
  * Readings are deduplicated by (device_id, timestamp) keeping the smallest (source_partition, source_offset),
  * then file, and only repeated identities are sorted; events by (device_id, event_timestamp, event_type).
