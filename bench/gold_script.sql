@@ -2,10 +2,25 @@
 -- same semantics as the kit's models (sql/duckdb/), from the same raw Parquet, in one pass, writing each
 -- table as Parquet partitioned by day. Placeholders {raw_telemetry}, {raw_events}, {out} are file lists
 -- and folders filled in by bench/goldChild.ts.
-CREATE TEMP TABLE readings AS
+CREATE TEMP TABLE raw_readings AS
 SELECT device_id, "timestamp", DATE '1970-01-01' + CAST(floor(epoch_ms("timestamp") / 86400000) AS INTEGER) AS date,
   energy_usage, temperature, vibration, signal_strength
 FROM read_parquet({raw_telemetry});
+
+-- A reading is identified by (device_id, timestamp); of a repeated one the copy with the smallest
+-- (source_partition, source_offset), then file, is kept. Only repeated identities are windowed.
+CREATE TEMP TABLE repeated AS
+SELECT device_id, "timestamp" FROM raw_readings GROUP BY ALL HAVING count(*) > 1;
+
+CREATE TEMP TABLE readings AS
+SELECT * FROM raw_readings ANTI JOIN repeated USING (device_id, "timestamp")
+UNION ALL
+SELECT device_id, "timestamp", DATE '1970-01-01' + CAST(floor(epoch_ms("timestamp") / 86400000) AS INTEGER) AS date,
+  energy_usage, temperature, vibration, signal_strength
+FROM read_parquet({raw_telemetry}, filename = true) SEMI JOIN repeated USING (device_id, "timestamp")
+QUALIFY row_number() OVER (PARTITION BY device_id, "timestamp" ORDER BY source_partition, source_offset, filename) = 1;
+
+DROP TABLE raw_readings;
 
 CREATE TEMP TABLE flagged AS
 WITH d AS (
@@ -28,7 +43,8 @@ SELECT r.device_id, r.date, r.temperature, r.energy_usage, r.signal_strength,
 FROM readings r LEFT JOIN b USING (device_id, date);
 
 CREATE TEMP TABLE events AS
-SELECT device_id, CAST(event_timestamp AS DATE) AS event_date, event_type, component FROM read_parquet({raw_events});
+SELECT device_id, CAST(event_timestamp AS DATE) AS event_date, event_type, component FROM read_parquet({raw_events}, filename = true)
+QUALIFY row_number() OVER (PARTITION BY device_id, event_timestamp, event_type ORDER BY source_partition, source_offset, filename) = 1;
 
 CREATE TEMP TABLE daily AS
 SELECT device_id, date, count(*) AS readings, sum(temperature) AS sum_temp, max(temperature) AS max_temp,
@@ -40,14 +56,16 @@ CREATE TEMP TABLE health AS
 SELECT d.device_id, d.date, d.avg_energy, d.max_temp, d.min_health AS min_health_score,
   d.vib AS vibration_anomalies, d.temp_anom AS temp_anomalies, d.avg_signal AS avg_signal_strength,
   coalesce(f.n, 0) AS failures_count, coalesce(f.c, []::VARCHAR[]) AS failed_components,
-  coalesce(date_diff('day', m.last_date, d.date), 999) AS days_since_maintenance
+  coalesce(date_diff('day', m.last_date, d.date), 999) AS days_since_maintenance, d.readings
 FROM daily d
 LEFT JOIN (SELECT device_id, event_date, count(*) n, list_sort(list_distinct(list(component))) c FROM events WHERE event_type = 'failure' GROUP BY ALL) f
   ON f.device_id = d.device_id AND f.event_date = d.date
 LEFT JOIN LATERAL (SELECT max(e.event_date) AS last_date FROM events e WHERE e.device_id = d.device_id AND e.event_type = 'maintenance' AND e.event_date <= d.date) m ON true;
 
 CREATE TEMP TABLE predictions AS
-WITH dates AS (SELECT DISTINCT date AS prediction_date FROM daily), win AS (
+WITH dates AS (
+  SELECT CAST(unnest(generate_series(min(date), max(date), INTERVAL 1 DAY)) AS DATE) AS prediction_date FROM daily
+), win AS (
   SELECT d.device_id, t.prediction_date, sum(d.vib) a7, round(sum(d.sum_temp) / sum(d.readings), 1) t7, max(d.max_energy) e7,
     min(d.min_health) h7, coalesce(sum(d.vib) FILTER (WHERE d.date = t.prediction_date), 0) a24,
     max(d.max_temp) FILTER (WHERE d.date = t.prediction_date) t24
@@ -64,7 +82,10 @@ FROM s;
 CREATE TEMP TABLE schedule AS
 SELECT p.device_id, p.prediction_date AS date,
   CASE WHEN p.failure_risk_score > 0.7 THEN 'P0'
-       WHEN coalesce(h.days_since_maintenance, 999) > 90 THEN 'P1'
+       WHEN coalesce(h.days_since_maintenance,
+              (SELECT date_diff('day', max(e.event_date), p.prediction_date) FROM events e
+               WHERE e.device_id = p.device_id AND e.event_type = 'maintenance' AND e.event_date <= p.prediction_date),
+              999) > 90 THEN 'P1'
        WHEN coalesce(h.vibration_anomalies, 0) > 5 THEN 'P2' ELSE 'P3' END AS priority,
   p.failure_risk_score
 FROM predictions p LEFT JOIN health h ON h.device_id = p.device_id AND h.date = p.prediction_date;

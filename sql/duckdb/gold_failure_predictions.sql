@@ -42,7 +42,7 @@ windows AS (
     daily.device_id,
     dates.prediction_date,
     sum(daily.vibration_anomalies) AS anomalies_7d,
-    round(sum(daily.sum_temp) / sum(daily.readings), 1) AS avg_temp_7d,
+    round(CAST(sum(daily.sum_temp) AS DOUBLE) / sum(daily.readings), 1) AS avg_temp_7d,
     max(daily.max_energy) AS peak_energy_7d,
     min(daily.min_health) AS worst_health_score_7d,
     coalesce(sum(daily.vibration_anomalies) FILTER (WHERE daily.date = dates.prediction_date), 0) AS anomalies_24h,

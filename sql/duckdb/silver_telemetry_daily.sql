@@ -11,6 +11,9 @@
 --   sum_temp, max_temp        sum and highest temperature (°C)
 --   sum_energy, max_energy    sum and highest energy_usage (kWh)
 --   avg_energy                mean energy_usage, 2 dp
+--                             (both sums exact, DECIMAL of the readings to 6 places: a sum of doubles
+--                             depends on the order threads add them in, and a mean on a rounding tie
+--                             would round either way from run to run)
 --   avg_signal_strength       mean signal_strength (%)
 --   min_health_score          lowest composite_health_score of a reading:
 --                             round(0.4·(1 − temperature/30) + 0.3·(1 − vibration/5) + 0.3·signal_strength/100, 2),
@@ -145,11 +148,11 @@ SELECT
   count(*) AS readings,
   min(r."timestamp") AS first_reading,
   max(r."timestamp") AS last_reading,
-  sum(r.temperature) AS sum_temp,
+  sum(CAST(r.temperature AS DECIMAL(18, 6))) AS sum_temp,
   max(r.temperature) AS max_temp,
-  sum(r.energy_usage) AS sum_energy,
+  sum(CAST(r.energy_usage AS DECIMAL(18, 6))) AS sum_energy,
   max(r.energy_usage) AS max_energy,
-  round(avg(r.energy_usage), 2) AS avg_energy,
+  round(CAST(sum(CAST(r.energy_usage AS DECIMAL(18, 6))) AS DOUBLE) / count(*), 2) AS avg_energy,
   avg(r.signal_strength) AS avg_signal_strength,
   min(round(
     least(1, greatest(0, 0.4 * (1 - r.temperature / 30) + 0.3 * (1 - r.vibration / 5) + 0.3 * (r.signal_strength / 100))),
