@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { DuckLimits } from '../duckdb/duckSession.js';
 import { InvalidArgumentError } from '../errors.js';
 import { openLakeReader } from '../lake/lakeReader.js';
 import type { DataSnapshot, FailureModel } from '../model/artifact.js';
@@ -21,6 +22,8 @@ export interface ModelDataOptions {
   to?: string;
   /** Default 3.0, as the batch run. */
   vibrationThreshold?: number;
+  /** DuckDB's memory and spill limits (duckLimits(config)), as the batch run. Default: DuckDB's. */
+  limits?: DuckLimits;
   /** The failure_features columns to read (default FEATURES; a model's own list when scoring). */
   features?: readonly string[];
   /** The SQL models' folder (default the kit's sql/duckdb). */
@@ -37,7 +40,7 @@ export async function readModelData(
   options: ModelDataOptions,
 ): Promise<{ rows: DeviceDay[]; snapshot: DataSnapshot }> {
   const step = options.onStep ?? (() => {});
-  const lake = await openLakeReader(options.store, { dataDir: options.dataDir });
+  const lake = await openLakeReader(options.store, { dataDir: options.dataDir, limits: options.limits });
   try {
     const dates = lake.files.telemetry.map((f) => f.date).sort();
     if (dates.length === 0)

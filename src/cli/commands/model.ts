@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { trainOnLake } from '../../batch/failureModel.js';
+import { duckLimits } from '../../duckdb/duckSession.js';
 import { CliError } from '../../errors.js';
 import { currentModel, type FailureModel, saveModel } from '../../model/artifact.js';
 import { type Comparison, formatCalibration, formatComparisons } from '../../model/evaluate.js';
@@ -73,6 +74,7 @@ export function registerModel(program: Command): void {
           from: options.from,
           to: options.to,
           vibrationThreshold: config.vibrationThreshold,
+          limits: duckLimits(config),
           onStep: (step, detail) => say(`${step.padEnd(8)} ${detail}`),
         });
         const key = await saveModel(store, trained);
