@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
+import { openDuckSession } from '../../src/duckdb/duckSession.js';
 import { openStack, type Stack } from '../../src/pipeline/stack.js';
-import { EmbeddedServing } from '../../src/serving/embeddedServing.js';
+import { EmbeddedServing, servingFile } from '../../src/serving/embeddedServing.js';
 import { tempDataDir } from '../support/cli.js';
 
 /**
@@ -27,8 +28,11 @@ afterEach(async () => {
   serving = undefined;
 });
 
-async function openFixture(env: Record<string, string> = {}): Promise<EmbeddedServing> {
-  stack = openStack(loadConfig({ LAMBDA_IOT_DATA_DIR: tempDataDir('serving'), ...env }));
+async function openFixture(
+  env: Record<string, string> = {},
+  dataDir = tempDataDir('serving'),
+): Promise<EmbeddedServing> {
+  stack = openStack(loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir, ...env }));
   serving = await EmbeddedServing.open(stack);
   await serving.loadGold(fixture.gold, fixture.watermark, fixture.predictions);
   await serving.write({ anomalies: fixture.anomalies, realtime: fixture.realtime });
@@ -47,6 +51,24 @@ describe('serving golden fixture', () => {
     await s.refresh();
     expect(await rowsOf(s, 'unified_device_health')).toEqual(fixture.expected.unified_device_health);
     expect(await rowsOf(s, 'anomaly_rollup')).toEqual(fixture.expected.anomaly_rollup);
+  });
+
+  it('opens a serving file made before the failure model: unified_device_health gains model_risk_score', async () => {
+    // The view as the kit created it before issue 20 (its inserts go by position: without the column the
+    // refresh after the first batch run of the new version failed, "11 columns but 12 values").
+    const dataDir = tempDataDir('serving-old');
+    const file = servingFile({ dataDir });
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const old = await openDuckSession({ file });
+    await old.run(`create table unified_device_health (
+      device_id varchar not null, date date not null, source varchar not null, health_score double,
+      days_since_maintenance bigint, vibration_anomalies bigint, temp_anomalies bigint,
+      pending_anomalies bigint not null, urgent_anomalies bigint not null, criticality_score double,
+      priority varchar not null, primary key (device_id, date))`);
+    old.close();
+    const s = await openFixture({}, dataDir);
+    await s.refresh();
+    expect(await rowsOf(s, 'unified_device_health')).toEqual(fixture.expected.unified_device_health);
   });
 
   it('keeps the newest review of an identity, whatever order reviews arrive in; anomalies never change', async () => {

@@ -117,6 +117,9 @@ create table if not exists unified_device_health (
   model_risk_score double,
   primary key (device_id, date)
 );
+-- A serving file created before the failure model (issue 20) lacks the column: added, it reads null until the
+-- view's next refresh (rows are inserted by position, so it must exist, and last, as above).
+alter table unified_device_health add column if not exists model_risk_score double;
 
 -- Keys touched since the last refresh of each view (written with the rows that touched them).
 create table if not exists dirty_hours (
