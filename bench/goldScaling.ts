@@ -173,7 +173,8 @@ export function scaleTable(r: ScaleRow): string {
   const time = pairs(r.big.kit, r.base.kit, (s) => s.seconds);
   const rss = pairs(r.big.kit, r.base.kit, (s) => s.peakRssMb);
   return [
-    `kit batch --full alone, each run in its own process, ${r.base.kit.runs.length} run(s) each: median (min–max)`,
+    `kit batch --full alone, each run in its own process, ${r.base.kit.runs.length} run(s) each: median (min–max); ` +
+      `LAMBDA_IOT_DUCKDB_MEMORY_LIMIT ${process.env.LAMBDA_IOT_DUCKDB_MEMORY_LIMIT ?? "unset (DuckDB's 80 % of RAM)"}`,
     '',
     '| lake | readings | seconds | peak RSS MB |',
     '|---|---:|---:|---:|',

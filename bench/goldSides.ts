@@ -45,10 +45,19 @@ export async function rawPaths(dataDir: string, kind: 'telemetry' | 'events'): P
 
 /**
  * The kit's settings over `dataDir`, with the reference failure_risk_score (the failure model, issue 20, is
- * not part of the comparison; a setting the kit does not know yet is ignored).
+ * not part of the comparison), and the DuckDB memory and spill limits when the bench's own environment sets
+ * them (`LAMBDA_IOT_DUCKDB_MEMORY_LIMIT=700MB npm run bench -- gold-scale`).
  */
 const kitConfig = (dataDir: string) =>
-  loadConfig({ LAMBDA_IOT_DATA_DIR: dataDir, LAMBDA_IOT_RISK_SCORE: 'reference' });
+  loadConfig({
+    LAMBDA_IOT_DATA_DIR: dataDir,
+    LAMBDA_IOT_RISK_SCORE: 'reference',
+    ...Object.fromEntries(
+      ['LAMBDA_IOT_DUCKDB_MEMORY_LIMIT', 'LAMBDA_IOT_DUCKDB_TEMP_LIMIT'].flatMap((name) =>
+        process.env[name] === undefined ? [] : [[name, process.env[name]!]],
+      ),
+    ),
+  });
 
 /** The kit: a full batch run published to `<dataDir>/catalog/<name>.sqlite` (models from `sqlDir`). */
 export async function runKit(
