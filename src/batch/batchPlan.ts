@@ -223,6 +223,8 @@ export interface BatchPlan {
   closedThrough: string | null;
   /** Gaps in the landed offsets of the telemetry and events the run read, less recorded losses (landedGaps). */
   rawGaps: LandedGap[];
+  /** The lake's raw files as the plan listed them (its second listing): what the run reads, by date. */
+  listed: { telemetry: RawFile[]; events: RawFile[]; anomalies: RawFile[] };
 }
 
 /**
@@ -246,7 +248,8 @@ export async function planBatch(
   const allEvents = await listRawFiles(store, 'events');
   const telemetry = allTelemetry.filter(inside);
   const events = allEvents.filter(inside);
-  const skipped = [...allTelemetry, ...allEvents, ...(await listRawFiles(store, 'anomalies'))]
+  const allAnomalies = await listRawFiles(store, 'anomalies');
+  const skipped = [...allTelemetry, ...allEvents, ...allAnomalies]
     .filter((f) => !inside(f))
     .map((f) => ({ key: f.key, date: f.date }));
   const rawGaps = landedGaps(
@@ -283,6 +286,7 @@ export async function planBatch(
     plausible,
     mainHash,
     rawGaps,
+    listed: { telemetry: allTelemetry, events: allEvents, anomalies: allAnomalies },
     newestRawDate:
       telemetry
         .map((f) => f.date)

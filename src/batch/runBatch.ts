@@ -274,6 +274,7 @@ async function runOnce(
     to: range.to,
     ranges: { events: { from: plausible.from, to: range.to } },
     limits: duckLimits(options.config),
+    listed: plan.listed,
   });
   const ctx: IcebergContext = {
     duck: lake.duck,

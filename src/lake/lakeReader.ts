@@ -48,6 +48,11 @@ function checkRange(range: DateRange): void {
   }
 }
 
+/** Whether a date (YYYY-MM-DD) lies in the range (inclusive; an open end lets everything through). */
+function inRange(date: string, range: DateRange): boolean {
+  return (range.from === undefined || date >= range.from) && (range.to === undefined || date <= range.to);
+}
+
 /**
  * The raw Parquet files of one dataset whose event date lies in the range, in key order. Every `.parquet`
  * object under `raw/{kind}/date=YYYY-MM-DD/` counts, whoever wrote it; other objects are skipped.
@@ -63,8 +68,7 @@ export async function listRawFiles(
   for await (const object of store.list(rawPrefix(kind))) {
     const where = rawKeyDate(object.key);
     if (where === undefined || !object.key.endsWith('.parquet')) continue;
-    if (range.from !== undefined && where.date < range.from) continue;
-    if (range.to !== undefined && where.date > range.to) continue;
+    if (!inRange(where.date, range)) continue;
     files.push({ ...object, ...where, landed: parseRawFileKey(object.key) });
   }
   return files;
@@ -110,6 +114,11 @@ export interface LakeReaderOptions extends DateRange {
   dataDir: string;
   /** DuckDB's memory and spill limits for the session (duckLimits(config)). Default: DuckDB's. */
   limits?: DuckLimits;
+  /**
+   * A dataset's files as the caller already listed them (the whole lake, e.g. the batch plan's listing):
+   * kept by the range here instead of listing the lake again (each listing walks every date folder).
+   */
+  listed?: Partial<Record<RawKind, readonly RawFile[]>>;
 }
 
 /** The lake key of the file a DuckDB error names (by its local path), with the reason; undefined if none. */
@@ -178,8 +187,14 @@ export async function openLakeReader(store: ObjectStore, options: LakeReaderOpti
   const range = { from: options.from, to: options.to };
   checkRange(range);
   const files = {} as Record<RawKind, RawFile[]>;
-  for (const kind of RAW_KINDS)
-    files[kind] = await listRawFiles(store, kind, options.ranges?.[kind] ?? range);
+  for (const kind of RAW_KINDS) {
+    const kindRange = options.ranges?.[kind] ?? range;
+    const listed = options.listed?.[kind];
+    files[kind] =
+      listed === undefined
+        ? await listRawFiles(store, kind, kindRange)
+        : listed.filter((f) => inRange(f.date, kindRange));
+  }
   const tmpDir =
     options.tmpDir ??
     path.join(options.dataDir, 'tmp', `lake-read-${process.pid}-${Date.now().toString(36)}`);

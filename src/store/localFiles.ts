@@ -1,4 +1,4 @@
-import type { Dirent } from 'node:fs';
+import fs, { type Dirent } from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, ObjectNotFoundError, StoreError } from '../errors.js';
@@ -112,7 +112,9 @@ export async function* walkFiles(root: string, prefix: string): AsyncGenerator<F
 async function* walkDirectory(dir: string, keyBase: string, started: string): AsyncGenerator<FoundFile> {
   let entries: Dirent[];
   try {
-    entries = await fsp.readdir(dir, { withFileTypes: true });
+    // Synchronous: a directory read is short, and awaiting one per date folder made listing a year of raw
+    // files ~8× slower (each await a round trip through libuv's thread pool).
+    entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     if (MISSING.has(errorCode(error) ?? '')) return;
     throw error;

@@ -9,6 +9,7 @@ import { crashPoint } from '../testing/crash.js';
 import { isProcessAlive } from '../util/processAlive.js';
 import {
   errorCode,
+  type FoundFile,
   localError,
   pruneEmptyDirectories,
   resolveUnderRoot,
@@ -27,6 +28,9 @@ import { assertByteRange, pageSizeOf } from './storeArguments.js';
  * temporary file (never listed). Every path is checked to stay under the root.
  * @example const store = openLocalStore('data/lake'); await store.put('raw/x.bin', bytes);
  */
+/** Files a listing stats at once. */
+const LIST_STAT_BATCH = 64;
+
 export class LocalObjectStore implements ObjectStore {
   readonly kind = 'local';
   /** Absolute root directory. */
@@ -118,16 +122,29 @@ export class LocalObjectStore implements ObjectStore {
   async *list(prefix: string, options?: ListOptions): AsyncGenerator<ObjectInfo> {
     assertKeyPrefix(prefix);
     pageSizeOf(options);
+    // Files are stat'ed a batch at a time, concurrently (one await per file dominated a long listing).
+    const batch: FoundFile[] = [];
+    const flush = async (): Promise<ObjectInfo[]> => {
+      const stats = await Promise.all(
+        batch.map((found) =>
+          fsp.stat(found.file).then(
+            (stat) => ({ key: found.key, size: stat.size, lastModified: stat.mtime }),
+            (error: unknown) => {
+              if (errorCode(error) !== 'ENOENT') throw localError('list', found.key, error, this.root);
+              return undefined; // deleted while listing: as if it had been deleted before
+            },
+          ),
+        ),
+      );
+      batch.length = 0;
+      return stats.filter((info): info is ObjectInfo => info !== undefined);
+    };
     for await (const found of walkFiles(this.root, prefix)) {
       if (!found.key.startsWith(prefix)) continue;
-      try {
-        const stat = await fsp.stat(found.file);
-        yield { key: found.key, size: stat.size, lastModified: stat.mtime };
-      } catch (error) {
-        if (errorCode(error) !== 'ENOENT') throw localError('list', found.key, error, this.root);
-        // deleted while listing: as if it had been deleted before
-      }
+      batch.push(found);
+      if (batch.length >= LIST_STAT_BATCH) for (const info of await flush()) yield info;
     }
+    for (const info of await flush()) yield info;
   }
 
   async delete(key: string): Promise<void> {
