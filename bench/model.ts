@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { buildModelScores, buildNoModelScores } from '../src/batch/modelScores.js';
-import { buildModel, MODELS } from '../src/batch/models.js';
+import { buildDeviceDayModels } from '../src/batch/failureModel.js';
+import { buildModelScores } from '../src/batch/modelScores.js';
 import { loadConfig } from '../src/config/config.js';
 import { openLakeReader } from '../src/lake/lakeReader.js';
 import { makeModel } from '../src/model/artifact.js';
@@ -32,21 +32,9 @@ export async function benchModel(devices = 100, days = 70): Promise<ModelBench> 
   const lake = await openLakeReader(store, { dataDir: dir });
   try {
     const dates = lake.files.telemetry.map((f) => f.date).sort();
-    const params = {
-      from_date: dates[0]!,
-      to_date: dates.at(-1)!,
-      vibration_threshold: 3,
-      baseline_min_readings: 100,
-      horizon_days: 3,
-    };
+    const range = { from: dates[0]!, to: dates.at(-1)! };
     let t0 = performance.now();
-    for (const model of [
-      ...MODELS.filter((m) => m !== 'gold_maintenance_schedule'),
-      'failure_labels',
-    ] as const) {
-      await buildModel(lake.duck, model, params);
-      if (model === 'failure_features') await buildNoModelScores(lake.duck);
-    }
+    await buildDeviceDayModels(lake.duck, { ...range, vibrationThreshold: 3, horizonDays: 3 });
     const rows = await readDeviceDays(lake.duck);
     const featureSeconds = (performance.now() - t0) / 1000;
     t0 = performance.now();
@@ -55,8 +43,8 @@ export async function benchModel(devices = 100, days = 70): Promise<ModelBench> 
     const model = makeModel(trained, {
       lakeFingerprint: '0'.repeat(16),
       rawFiles: 0,
-      from: params.from_date,
-      to: params.to_date,
+      from: range.from,
+      to: range.to,
     });
     t0 = performance.now();
     await buildModelScores(lake.duck, { model, source: 'current', from: 'bench' });

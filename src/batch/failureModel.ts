@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DuckLimits } from '../duckdb/duckSession.js';
+import type { DuckLimits, DuckSession } from '../duckdb/duckSession.js';
 import { InvalidArgumentError } from '../errors.js';
 import { openLakeReader } from '../lake/lakeReader.js';
 import type { DataSnapshot, FailureModel } from '../model/artifact.js';
@@ -9,7 +9,7 @@ import { type Comparison, compareScores } from '../model/evaluate.js';
 import { type TrainOptions, trainFailureModel } from '../model/train.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { buildNoModelScores } from './modelScores.js';
-import { buildModel, MODELS } from './models.js';
+import { BASELINE_MIN_READINGS, buildModel, MODELS } from './models.js';
 
 /** Where the failure model's device-days come from: a data directory's lake. */
 export interface ModelDataOptions {
@@ -32,6 +32,42 @@ export interface ModelDataOptions {
 }
 
 /**
+ * Builds in a session over a lake what the failure model's device-days are read from (readDeviceDays): the
+ * batch's models but the schedule (silver, gold_device_health, failure_features, gold_failure_predictions)
+ * and failure_labels over [from, to], as the batch run builds them; failure_model_scores is left empty (the
+ * reference score is all the training data needs of gold_failure_predictions).
+ */
+export async function buildDeviceDayModels(
+  duck: DuckSession,
+  options: {
+    from: string;
+    to: string;
+    /** Default 3.0, as the batch run. */
+    vibrationThreshold?: number;
+    /** H of the labels (D, D+H]. Default 3. */
+    horizonDays?: number;
+    sqlDir?: string;
+  },
+  step: (step: string, detail: string) => void = () => {},
+): Promise<void> {
+  const params = {
+    from_date: options.from,
+    to_date: options.to,
+    vibration_threshold: options.vibrationThreshold ?? 3.0,
+    baseline_min_readings: BASELINE_MIN_READINGS,
+    horizon_days: options.horizonDays ?? 3,
+  };
+  for (const model of [
+    ...MODELS.filter((m) => m !== 'gold_maintenance_schedule'),
+    'failure_labels',
+  ] as const) {
+    step('model', model);
+    await buildModel(duck, model, params, options.sqlDir);
+    if (model === 'failure_features') await buildNoModelScores(duck);
+  }
+}
+
+/**
  * Every device-day of the lake with its features, label and reference score: the batch's models
  * (silver, gold_device_health, failure_features, gold_failure_predictions) and failure_labels built over
  * all of the lake's dates in a DuckDB session, as the batch run builds them. Also the data's fingerprint.
@@ -49,22 +85,17 @@ export async function readModelData(
       );
     const from = dates[0]!;
     const to = dates[dates.length - 1]!;
-    const params = {
-      from_date: from,
-      to_date: to,
-      vibration_threshold: options.vibrationThreshold ?? 3.0,
-      baseline_min_readings: 100,
-      horizon_days: options.horizonDays ?? 3,
-    };
-    for (const model of [
-      ...MODELS.filter((m) => m !== 'gold_maintenance_schedule'),
-      'failure_labels',
-    ] as const) {
-      step('model', model);
-      await buildModel(lake.duck, model, params, options.sqlDir);
-      // The reference score is all the training data needs of gold_failure_predictions.
-      if (model === 'failure_features') await buildNoModelScores(lake.duck);
-    }
+    await buildDeviceDayModels(
+      lake.duck,
+      {
+        from,
+        to,
+        vibrationThreshold: options.vibrationThreshold,
+        horizonDays: options.horizonDays,
+        sqlDir: options.sqlDir,
+      },
+      step,
+    );
     const rows = (await readDeviceDays(lake.duck, options.features)).filter(
       (r) =>
         (options.from === undefined || r.day >= options.from) &&

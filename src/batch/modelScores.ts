@@ -7,12 +7,9 @@ import { type ModelChoice, scoringSql } from '../model/artifact.js';
  * Returns its row count.
  */
 export async function buildModelScores(duck: DuckSession, choice: ModelChoice): Promise<number> {
-  await duck.connection.run(
-    `CREATE OR REPLACE TEMP TABLE failure_model_scores AS ${scoringSql(choice.model)}`,
-    {
-      model_id: choice.model.id,
-    },
-  );
+  await duck.run(`CREATE OR REPLACE TEMP TABLE failure_model_scores AS ${scoringSql(choice.model)}`, {
+    model_id: choice.model.id,
+  });
   const [row] = await duck.rows<{ n: number }>('SELECT count(*) AS n FROM failure_model_scores');
   return row!.n;
 }

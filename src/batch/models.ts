@@ -24,6 +24,9 @@ export const TRAINING_MODELS = ['failure_labels'] as const;
 /** Any SQL model of `sql/duckdb/`. */
 export type SqlModelName = ModelName | (typeof TRAINING_MODELS)[number];
 
+/** Readings a device's 7-day baseline needs before silver flags against it ($baseline_min_readings). */
+export const BASELINE_MIN_READINGS = 100;
+
 /** The folder of the DuckDB models: `sql/duckdb/` of the kit, found from the working directory or the command. */
 export function sqlDir(): string {
   const first = `sql/duckdb/${MODELS[0]}.sql`;

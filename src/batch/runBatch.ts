@@ -25,7 +25,7 @@ import {
 import { countDuplicates, type Duplicates, describeDuplicates } from './duplicates.js';
 import { landedRangesAudit } from './landedRangesAudit.js';
 import { buildModelScores } from './modelScores.js';
-import { buildModel, MODELS, type ModelName } from './models.js';
+import { BASELINE_MIN_READINGS, buildModel, MODELS, type ModelName } from './models.js';
 import { recordPublishedRun } from './publishedRun.js';
 import { type PredictionQuality, predictionQuality } from './quality.js';
 import { createAuditViews, type TableWrite, writeGold } from './writeGold.js';
@@ -119,7 +119,7 @@ async function buildModels(
     from_date: range.from,
     to_date: range.to,
     vibration_threshold: options.vibrationThreshold ?? options.config.vibrationThreshold ?? 3.0,
-    baseline_min_readings: 100,
+    baseline_min_readings: BASELINE_MIN_READINGS,
     risk_score_source: options.config.riskScore ?? 'reference',
     model_threshold: scoring.model.threshold,
   };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { rangeProblem } from '../../batch/batchPlan.js';
 import { trainOnLake } from '../../batch/failureModel.js';
 import { duckLimits } from '../../duckdb/duckSession.js';
 import { CliError } from '../../errors.js';
@@ -62,10 +63,8 @@ export function registerModel(program: Command): void {
       '\nExamples:\n  $ lambda-iot model train\n  $ lambda-iot model train --from 2025-04-01 --to 2025-04-20 --json',
     )
     .action(async (options: { from?: string; to?: string; json?: boolean }) => {
-      if (options.from && options.to && options.to < options.from)
-        throw new CliError(`model train: --to ${options.to} is before --from ${options.from}`, {
-          exitCode: 2,
-        });
+      const problem = rangeProblem(options);
+      if (problem !== undefined) throw new CliError(`model train: ${problem}`, { exitCode: 2 });
       await withStore(async (store, config) => {
         const started = Date.now();
         const trained = await trainOnLake({
