@@ -43,19 +43,19 @@ export interface SimulatedLake {
  */
 export async function writeSimulatedLake(options: SimulatedLakeOptions): Promise<SimulatedLake> {
   const { dir, devices, days } = options;
+  const defaults = { seed: 7, profile: 'degrading' as Profile, cadenceMs: 60_000 };
   const wanted = {
     devices,
     days,
-    seed: options.seed ?? 7,
-    profile: options.profile ?? 'degrading',
-    cadenceMs: options.cadenceMs ?? 60_000,
+    seed: options.seed ?? defaults.seed,
+    profile: options.profile ?? defaults.profile,
+    cadenceMs: options.cadenceMs ?? defaults.cadenceMs,
   };
   const marker = path.join(dir, 'generated.json');
   if (fs.existsSync(marker)) {
-    const found = JSON.parse(fs.readFileSync(marker, 'utf8')) as SimulatedLake;
-    const same = (Object.keys(wanted) as (keyof typeof wanted)[]).every(
-      (k) => (found[k] ?? (k === 'seed' ? 7 : k === 'profile' ? 'degrading' : 60_000)) === wanted[k],
-    );
+    // A marker written before seed, profile and cadence were options holds the defaults.
+    const found = { ...defaults, ...JSON.parse(fs.readFileSync(marker, 'utf8')) } as SimulatedLake;
+    const same = (Object.keys(wanted) as (keyof typeof wanted)[]).every((k) => found[k] === wanted[k]);
     if (same) return { ...wanted, readings: found.readings };
   }
   fs.rmSync(dir, { recursive: true, force: true });
